@@ -1,0 +1,29 @@
+# nabla: `make run` sets up, builds (Release) and runs the main job; `make test` builds and runs every test.
+JOBS ?= $(shell nproc)
+BUILD ?= build
+.PHONY: deps build run test test-sanitize bench clean
+
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@./$(BUILD)/examples/seed_walkthrough
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# AddressSanitizer + UndefinedBehaviorSanitizer build of the same tests (slow-labelled tests excluded).
+test-sanitize: deps
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DNABLA_SANITIZE=ON -DNABLA_BENCH=OFF >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE slow
+
+bench: build
+	@./$(BUILD)/bench/bench_autograd_overhead
+
+clean:
+	rm -rf $(BUILD) build-asan

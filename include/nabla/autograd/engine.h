@@ -1,0 +1,18 @@
+#pragma once
+#include <optional>
+
+#include "nabla/autograd/node.h"
+
+namespace nabla::autograd {
+
+/// Accumulates d(sum of outputs * grad_outputs)/d(leaf) into every reachable leaf's .grad().
+void backward(const tensor_list& tensors, const tensor_list& grad_tensors = {},
+              std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
+              const tensor_list& inputs = {});
+
+/// Returns d(outputs)/d(inputs) without touching .grad(). retain_graph defaults to create_graph.
+tensor_list grad(const tensor_list& outputs, const tensor_list& inputs, const tensor_list& grad_outputs = {},
+                 std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
+                 bool allow_unused = false);
+
+}  // namespace nabla::autograd

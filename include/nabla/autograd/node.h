@@ -1,0 +1,110 @@
+#pragma once
+// Graph nodes of the reverse-mode engine. A Node turns the gradients of its forward op's outputs into
+// gradients of the op's inputs, and points (next_edges) at the nodes that produced those inputs.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nabla/core/tensor.h"
+
+namespace nabla::autograd {
+
+using variable_list = std::vector<Tensor>;
+using tensor_list = std::vector<Tensor>;
+class Node;
+
+/// Where a gradient flows: input `input_nr` of `function` (input_nr = the forward output's index).
+struct Edge {
+  std::shared_ptr<Node> function;
+  uint32_t input_nr = 0;
+  bool is_valid() const { return function != nullptr; }
+};
+
+/// Shape and dtype of one forward output: lets the engine build zeros for outputs that got no gradient.
+struct OutputMeta {
+  std::vector<int64_t> sizes;
+  ScalarType dtype = kFloat32;
+};
+
+using GradHook = std::function<Tensor(const Tensor&)>;
+/// Unique handle for register_hook / remove_hook.
+unsigned next_hook_handle();
+
+class Node : public std::enable_shared_from_this<Node> {
+ public:
+  Node();
+  virtual ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  /// "MulBackward0", "AccumulateGrad", ...
+  virtual std::string name() const = 0;
+  /// grads[i] is the gradient of forward output i (undefined if none arrived); returns one per next edge.
+  virtual variable_list apply(variable_list&& grads) = 0;
+  /// Frees saved tensors after a backward without retain_graph.
+  virtual void release_variables() {}
+  /// Name of the forward op that made this node, for anomaly messages.
+  virtual std::string forward_name() const { return name(); }
+
+  const std::vector<Edge>& next_edges() const { return next_edges_; }
+  std::vector<Edge>& mutable_next_edges() { return next_edges_; }
+  uint32_t num_outputs() const { return static_cast<uint32_t>(output_meta_.size()); }
+  const OutputMeta& output_meta(uint32_t i) const { return output_meta_.at(i); }
+  uint32_t add_output(const Tensor& t);
+  virtual uint64_t sequence_nr() const { return sequence_nr_; }
+
+  /// Hooks on the gradient of forward output `output_nr`, run before apply.
+  unsigned add_pre_hook(uint32_t output_nr, GradHook hook);
+  void remove_pre_hook(unsigned handle);
+  virtual Tensor run_pre_hooks(uint32_t output_nr, Tensor grad);
+  /// Stack trace of the forward op when anomaly mode recorded one.
+  std::string anomaly_trace;
+
+ protected:
+  std::vector<Edge> next_edges_;
+  std::vector<OutputMeta> output_meta_;
+  struct PreHook {
+    unsigned handle;
+    uint32_t output_nr;
+    GradHook fn;
+  };
+  std::vector<PreHook> pre_hooks_;
+  uint64_t sequence_nr_;
+};
+
+/// Per-tensor autograd state.
+struct AutogradMeta {
+  Tensor grad;
+  std::shared_ptr<Node> grad_fn;
+  std::weak_ptr<Node> grad_accumulator;  // leaves only
+  std::vector<std::pair<unsigned, GradHook>> leaf_hooks;
+  uint32_t output_nr = 0;
+  bool requires_grad = false;  // leaves only; non-leaves require grad iff grad_fn is set
+  bool retains_grad = false;
+  bool is_view = false;        // a view of a tensor that is part of a graph
+};
+
+/// Accumulates the incoming gradient into a leaf's .grad().
+class AccumulateGrad : public Node {
+ public:
+  explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf);
+  std::string name() const override { return "AccumulateGrad"; }
+  variable_list apply(variable_list&& grads) override;
+  Tensor run_pre_hooks(uint32_t output_nr, Tensor grad) override;
+  uint64_t sequence_nr() const override { return UINT64_MAX; }
+  const std::shared_ptr<TensorImpl>& leaf() const { return leaf_; }
+
+ private:
+  std::shared_ptr<TensorImpl> leaf_;
+};
+
+/// The node for a tensor: its grad_fn, or (leaf that requires grad) its AccumulateGrad; null edge otherwise.
+Edge gradient_edge(const Tensor& t);
+/// Meta of t, created on first use.
+AutogradMeta& autograd_meta(const Tensor& t);
+/// Meta of t or null.
+inline AutogradMeta* autograd_meta_or_null(const Tensor& t) { return t.impl().autograd.get(); }
+
+}  // namespace nabla::autograd

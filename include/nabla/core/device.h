@@ -1,0 +1,30 @@
+#pragma once
+#include <ostream>
+#include <string>
+
+namespace nabla {
+
+enum class DeviceType : int8_t { CPU = 0, CUDA = 1 };
+constexpr DeviceType kCPU = DeviceType::CPU;
+constexpr DeviceType kCUDA = DeviceType::CUDA;
+
+/// A device and its index ("cpu", "cuda:0").
+class Device {
+ public:
+  Device(DeviceType type = kCPU, int index = -1) : type_(type), index_(index) {}  // NOLINT
+  explicit Device(const std::string& spec);
+  DeviceType type() const { return type_; }
+  int index() const { return index_; }
+  bool is_cpu() const { return type_ == kCPU; }
+  bool is_cuda() const { return type_ == kCUDA; }
+  bool operator==(const Device& o) const { return type_ == o.type_ && index_ == o.index_; }
+  std::string str() const;
+
+ private:
+  DeviceType type_;
+  int index_;
+};
+
+std::ostream& operator<<(std::ostream& os, const Device& d);
+
+}  // namespace nabla

@@ -1,0 +1,33 @@
+#pragma once
+// A non-owning view of a shape or a list of dims: accepts {2, 3}, a std::vector and a single integer.
+#include <cstdint>
+#include <algorithm>
+#include <initializer_list>
+#include <vector>
+
+namespace nabla {
+
+class IntArrayRef {
+ public:
+  IntArrayRef() = default;
+  IntArrayRef(const int64_t& one) : data_(&one), size_(1) {}  // NOLINT
+  IntArrayRef(std::initializer_list<int64_t> il) : data_(il.begin()), size_(il.size()) {}  // NOLINT
+  IntArrayRef(const std::vector<int64_t>& v) : data_(v.data()), size_(v.size()) {}  // NOLINT
+  IntArrayRef(const int64_t* d, size_t n) : data_(d), size_(n) {}
+  const int64_t* begin() const { return data_; }
+  const int64_t* end() const { return data_ + size_; }
+  const int64_t* data() const { return data_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  int64_t operator[](size_t i) const { return data_[i]; }
+  int64_t front() const { return data_[0]; }
+  int64_t back() const { return data_[size_ - 1]; }
+  bool operator==(const IntArrayRef& o) const { return size_ == o.size_ && std::equal(begin(), end(), o.begin()); }
+  std::vector<int64_t> vec() const { return {begin(), end()}; }
+
+ private:
+  const int64_t* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace nabla

@@ -1,0 +1,135 @@
+#pragma once
+// The CPU elementwise loop. Operands are already broadcast to one shape (expanded views with 0 strides)
+// and converted to the element types the functor takes. Dimensions are coalesced, the innermost one runs
+// as a plain (vectorizable) loop when every operand is contiguous there, and rows are split over OpenMP
+// threads above kParallelThreshold elements.
+#include <array>
+#include <cstdint>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "nabla/core/tensor.h"
+
+namespace nabla::cpu {
+
+constexpr int64_t kParallelThreshold = 32768;
+
+template <typename T>
+struct function_traits : function_traits<decltype(&T::operator())> {};
+template <typename C, typename R, typename... Args>
+struct function_traits<R (C::*)(Args...) const> {
+  using result_type = R;
+  using args_tuple = std::tuple<std::decay_t<Args>...>;
+  static constexpr size_t arity = sizeof...(Args);
+};
+
+/// Coalesced geometry of N operands: sizes and byte strides per dim (innermost last).
+template <size_t N>
+struct LoopGeometry {
+  std::vector<int64_t> sizes;
+  std::vector<std::array<int64_t, N>> strides;
+  int64_t numel = 1;
+};
+
+template <size_t N>
+LoopGeometry<N> make_geometry(const std::array<const Tensor*, N>& ops) {
+  LoopGeometry<N> g;
+  const auto& shape = ops[0]->sizes();
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 1) continue;
+    std::array<int64_t, N> st;
+    for (size_t k = 0; k < N; ++k) st[k] = ops[k]->strides()[d] * int64_t(ops[k]->element_size());
+    if (!g.sizes.empty()) {
+      bool merge = true;
+      for (size_t k = 0; k < N; ++k) merge = merge && g.strides.back()[k] == st[k] * shape[d];
+      if (merge) {
+        g.sizes.back() *= shape[d];
+        g.strides.back() = st;
+        continue;
+      }
+    }
+    g.sizes.push_back(shape[d]);
+    g.strides.push_back(st);
+  }
+  for (int64_t s : shape) g.numel *= s;
+  if (g.sizes.empty()) {
+    g.sizes.push_back(1);
+    g.strides.push_back({});
+  }
+  return g;
+}
+
+/// Calls row(ptrs, n, inner_strides) for every innermost row, in parallel when large.
+template <size_t N, typename Row>
+void for_each_row(const LoopGeometry<N>& g, std::array<char*, N> base, Row&& row) {
+  if (g.numel == 0) return;
+  const int64_t ndim = int64_t(g.sizes.size());
+  const int64_t inner = g.sizes.back();
+  const int64_t rows = g.numel / inner;
+  auto run_row = [&](int64_t r) {
+    std::array<char*, N> p = base;
+    int64_t rem = r;
+    for (int64_t d = ndim - 2; d >= 0; --d) {
+      int64_t idx = rem % g.sizes[d];
+      rem /= g.sizes[d];
+      for (size_t k = 0; k < N; ++k) p[k] += idx * g.strides[d][k];
+    }
+    row(p, inner, g.strides.back());
+  };
+  if (g.numel >= kParallelThreshold && rows > 1) {
+#pragma omp parallel for schedule(static)
+    for (int64_t r = 0; r < rows; ++r) run_row(r);
+  } else if (g.numel >= kParallelThreshold) {
+    // One long row: split it into chunks.
+    const int64_t chunk = 8192;
+    const int64_t nchunks = (inner + chunk - 1) / chunk;
+#pragma omp parallel for schedule(static)
+    for (int64_t c = 0; c < nchunks; ++c) {
+      std::array<char*, N> p = base;
+      for (size_t k = 0; k < N; ++k) p[k] += c * chunk * g.strides.back()[k];
+      row(p, std::min(chunk, inner - c * chunk), g.strides.back());
+    }
+  } else {
+    for (int64_t r = 0; r < rows; ++r) run_row(r);
+  }
+}
+
+namespace detail {
+template <typename F, typename Args, size_t... I>
+inline void apply_row(F& f, const std::array<char*, sizeof...(I) + 1>& p, int64_t n,
+                      const std::array<int64_t, sizeof...(I) + 1>& s, std::index_sequence<I...>) {
+  using R = typename function_traits<F>::result_type;
+  bool contiguous = s[0] == int64_t(sizeof(R));
+  ((contiguous = contiguous && (s[I + 1] == int64_t(sizeof(std::tuple_element_t<I, Args>)))), ...);
+  if (contiguous) {
+    R* out = reinterpret_cast<R*>(p[0]);
+    std::tuple<const std::tuple_element_t<I, Args>*...> in{
+        reinterpret_cast<const std::tuple_element_t<I, Args>*>(p[I + 1])...};
+    for (int64_t i = 0; i < n; ++i) out[i] = f(std::get<I>(in)[i]...);
+  } else {
+    for (int64_t i = 0; i < n; ++i) {
+      *reinterpret_cast<R*>(p[0] + i * s[0]) =
+          f(*reinterpret_cast<const std::tuple_element_t<I, Args>*>(p[I + 1] + i * s[I + 1])...);
+    }
+  }
+}
+}  // namespace detail
+
+/// out[i] = f(in[i]...). `out` and `in` have one shape (inputs may be expanded views); their dtypes
+/// must match the functor's result and argument types.
+template <typename F, typename... Ts>
+void map(F f, const Tensor& out, const Ts&... in) {
+  using traits = function_traits<F>;
+  static_assert(traits::arity == sizeof...(Ts), "map: functor arity does not match operand count");
+  constexpr size_t N = sizeof...(Ts) + 1;
+  std::array<const Tensor*, N> ops{&out, &in...};
+  auto g = make_geometry<N>(ops);
+  std::array<char*, N> base{static_cast<char*>(out.data_ptr()), static_cast<char*>(in.data_ptr())...};
+  for_each_row<N>(g, base, [&](const std::array<char*, N>& p, int64_t n, const std::array<int64_t, N>& s) {
+    detail::apply_row<F, typename traits::args_tuple>(f, p, n, s, std::make_index_sequence<N - 1>{});
+  });
+}
+
+}  // namespace nabla::cpu

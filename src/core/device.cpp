@@ -1,0 +1,31 @@
+#include "nabla/core/device.h"
+
+#include "nabla/core/error.h"
+
+namespace nabla {
+
+Device::Device(const std::string& spec) {
+  auto colon = spec.find(':');
+  std::string kind = spec.substr(0, colon);
+  if (kind == "cpu") type_ = kCPU;
+  else if (kind == "cuda") type_ = kCUDA;
+  else NABLA_FAIL("Device: unknown device '", spec, "'; expected 'cpu', 'cuda' or 'cuda:N'");
+  index_ = -1;
+  if (colon != std::string::npos) {
+    try {
+      index_ = std::stoi(spec.substr(colon + 1));
+    } catch (const std::exception&) {
+      NABLA_FAIL("Device: bad device index in '", spec, "'");
+    }
+  }
+}
+
+std::string Device::str() const {
+  std::string s = is_cpu() ? "cpu" : "cuda";
+  if (index_ >= 0) s += ":" + std::to_string(index_);
+  return s;
+}
+
+std::ostream& operator<<(std::ostream& os, const Device& d) { return os << d.str(); }
+
+}  // namespace nabla

@@ -1,0 +1,46 @@
+#include "core/make.h"
+
+namespace nabla::detail {
+
+std::vector<int64_t> contiguous_strides(IntArrayRef sizes) {
+  std::vector<int64_t> strides(sizes.size());
+  int64_t s = 1;
+  for (size_t i = sizes.size(); i-- > 0;) {
+    strides[i] = s;
+    s *= std::max<int64_t>(sizes[i], 1);
+  }
+  return strides;
+}
+
+int64_t shape_numel(IntArrayRef sizes) {
+  int64_t n = 1;
+  for (int64_t s : sizes) n *= s;
+  return n;
+}
+
+Tensor make_empty(IntArrayRef sizes, ScalarType dtype, Device device) {
+  NABLA_CHECK(device.is_cpu(), "empty: device ", device, " is not available in this build (CPU only)");
+  for (int64_t s : sizes) NABLA_CHECK(s >= 0, "empty: negative dimension in size ", sizes.vec());
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = std::make_shared<StorageImpl>(size_t(shape_numel(sizes)) * element_size(dtype));
+  impl->sizes = sizes.vec();
+  impl->strides = contiguous_strides(sizes);
+  impl->dtype = dtype;
+  impl->device = device;
+  return Tensor(std::move(impl));
+}
+
+Tensor make_alias(const Tensor& t, IntArrayRef sizes, IntArrayRef strides, int64_t offset) {
+  auto impl = std::make_shared<TensorImpl>();
+  const TensorImpl& src = t.impl();
+  impl->storage = src.storage;
+  impl->sizes = sizes.vec();
+  impl->strides = strides.vec();
+  impl->offset = offset;
+  impl->dtype = src.dtype;
+  impl->device = src.device;
+  impl->version = src.version;
+  return Tensor(std::move(impl));
+}
+
+}  // namespace nabla::detail

@@ -1,0 +1,18 @@
+#pragma once
+// Internal helpers to build tensors and views without going through the public factories.
+#include <vector>
+
+#include "nabla/core/tensor.h"
+
+namespace nabla::detail {
+
+std::vector<int64_t> contiguous_strides(IntArrayRef sizes);
+int64_t shape_numel(IntArrayRef sizes);
+/// A new contiguous, uninitialised tensor.
+Tensor make_empty(IntArrayRef sizes, ScalarType dtype, Device device = kCPU);
+/// A tensor over t's storage with new geometry; shares t's version counter. No autograd meta.
+Tensor make_alias(const Tensor& t, IntArrayRef sizes, IntArrayRef strides, int64_t offset);
+/// Same geometry as t, no autograd meta (what detach() returns).
+inline Tensor make_alias(const Tensor& t) { return make_alias(t, t.sizes(), t.strides(), t.storage_offset()); }
+
+}  // namespace nabla::detail

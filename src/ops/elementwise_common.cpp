@@ -1,0 +1,46 @@
+#include "ops/elementwise_common.h"
+
+#include "autograd/record.h"
+
+namespace nabla::ops {
+
+Broadcast2 broadcast2(const Tensor& a, const Tensor& b, const char* op) {
+  Broadcast2 r;
+  r.shape = broadcast_shapes(a.sizes(), b.sizes(), op);
+  NoGradGuard g;  // kernel operands only
+  r.a = a.sizes().vec() == r.shape ? a : a.expand(r.shape);
+  r.b = b.sizes().vec() == r.shape ? b : b.expand(r.shape);
+  return r;
+}
+
+Tensor as_dtype(const Tensor& t, ScalarType dtype) {
+  if (t.dtype() == dtype) return t;
+  Tensor out = detail::make_empty(t.sizes(), dtype);
+  cpu::copy_cast(out, t);
+  return out;
+}
+
+Tensor scalar_to_tensor(const Scalar& s, ScalarType dtype) {
+  Tensor t = detail::make_empty({}, dtype);
+  cpu::fill(t, s);
+  return t;
+}
+
+Tensor& assign_inplace(Tensor& self, const Tensor& result, const char* op) {
+  NABLA_CHECK(result.sizes().vec() == self.sizes().vec(), op, ": output with shape ", self.sizes().vec(),
+              " doesn't match the broadcast shape ", result.sizes().vec());
+  if (result.requires_grad() && GradMode::is_enabled()) {
+    autograd::check_inplace(self, op);
+  }
+  NABLA_CHECK(!(is_integral(self.dtype(), true) && result.is_floating_point()), op, ": result type ",
+              result.dtype(), " can't be cast to the desired output type ", self.dtype());
+  cpu::copy_cast(self, result);
+  self.bump_version();
+  if (result.requires_grad() && GradMode::is_enabled()) {
+    auto node = result.grad_fn();
+    autograd::set_history(self, node, result.output_nr());
+  }
+  return self;
+}
+
+}  // namespace nabla::ops
