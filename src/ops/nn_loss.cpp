@@ -1,0 +1,26 @@
+// nn::functional::mse_loss, composed of differentiable ops (sub, mul, mean/sum): no op-table row of its own.
+#include "nabla/nn/functional.h"
+#include "nabla/ops/elementwise.h"
+#include "nabla/ops/reduce.h"
+#include "nabla/ops/shape.h"
+
+namespace nabla {
+
+// input, target broadcast to one shape S -> (S) for kNone, 0-dim for kMean / kSum.
+Tensor nn::functional::mse_loss(const Tensor& input, const Tensor& target, const MSELossFuncOptions& options) {
+  NABLA_CHECK(input.defined() && target.defined(), "mse_loss: input or target is an undefined tensor");
+  NABLA_CHECK(input.is_floating_point() && target.is_floating_point(),
+              "mse_loss: expected floating-point input and target, but got ", input.dtype(), " and ", target.dtype(),
+              "; convert with .to(nabla::kFloat32)");
+  broadcast_shapes(input.sizes(), target.sizes(), "mse_loss");  // names the op in a shape error
+  const Tensor d = input - target;
+  const Tensor sq = d * d;
+  switch (options.reduction()) {
+    case Reduction::None: return sq;
+    case Reduction::Sum: return sq.sum();
+    case Reduction::Mean: return sq.mean();
+  }
+  NABLA_FAIL("mse_loss: unknown reduction");
+}
+
+}  // namespace nabla
