@@ -1,0 +1,607 @@
+#!/usr/bin/python3
+"""Writes the PyTorch-made op fixtures under tests/reference/fixtures/ (one JSON file per op family).
+
+Run with Debian's torch:  /usr/bin/python3 tests/reference/make_fixtures.py
+The output is deterministic (each case seeds its own generator from its name), so re-running it
+only changes files when a case or PyTorch's numbers change. CI has no torch: the JSON is committed.
+
+Each case is run in float32 and float64 and records, for every input and output:
+  inputs[i]:  dtype, shape, data (row-major values of the contiguous base), transpose ([d0, d1] when the op
+              gets base.transpose(d0, d1): a non-contiguous leaf; shape/data are the base's), requires_grad,
+              grad  = d sum_k(sum(out_k * w_k)) / d input_i       (logical shape of the input, row-major)
+              v     = a fixed weight for the second derivative
+              grad2 = d sum_i(sum(grad_i * v_i)) / d input_i      (grads built with create_graph=True)
+  outputs[k]: dtype, shape, data, and w (the fixed weight) for every floating output that requires grad.
+A missing gradient (None in PyTorch: unused input, or a gradient that does not depend on the input) is
+stored as zeros.
+"""
+import json
+import math
+import os
+import zlib
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT_DIR = os.path.join(HERE, "fixtures")
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+FAMILIES = {}  # family -> list of case specs
+
+
+# ---------------------------------------------------------------- input specs
+
+class In:
+    """One input. kind: 'float' (cast to the case dtype), 'int64' or 'bool'."""
+
+    def __init__(self, kind, values, transpose=None, requires_grad=True):
+        self.kind = kind
+        self.values = np.asarray(values)  # values of the contiguous base
+        self.transpose = transpose
+        self.requires_grad = requires_grad and kind == "float"
+
+
+def U(shape, lo=-1.0, hi=1.0, away=0.0, t=None, rg=True, signs=False):
+    """Deferred uniform input; `away`: |x| >= away; `signs`: random sign on [lo, hi) magnitudes."""
+
+    def make(rng):
+        x = rng.uniform(lo, hi, size=shape)
+        if away > 0:
+            x = np.where(np.abs(x) < away, np.sign(x + 1e-30) * away + x, x)
+        if signs:
+            x = x * rng.choice([-1.0, 1.0], size=shape)
+        return In("float", x, t, rg)
+
+    return make
+
+
+def Fx(values, t=None, rg=True):
+    return lambda rng: In("float", np.asarray(values, dtype=np.float64), t, rg)
+
+
+def I(values):
+    return lambda rng: In("int64", np.asarray(values, dtype=np.int64), None, False)
+
+
+def B(shape, p=0.5):
+    return lambda rng: In("bool", rng.uniform(size=shape) < p, None, False)
+
+
+def Bx(values):
+    return lambda rng: In("bool", np.asarray(values, dtype=bool), None, False)
+
+
+def case(family, op, label, inputs, fn, args=None, grad=True, second=True):
+    FAMILIES.setdefault(family, []).append(
+        dict(op=op, label=label, inputs=inputs, fn=fn, args=args or {}, grad=grad, second=second))
+
+
+# ---------------------------------------------------------------- encoding
+
+def enc_values(t):
+    """Row-major values of t (logical order) as JSON numbers; float32 as its shortest round-trip repr."""
+    if t._is_zerotensor():  # PyTorch's lazy zeros (e.g. abs's second derivative) have no storage
+        t = torch.zeros(t.shape, dtype=t.dtype)
+    t = t.detach().contiguous().reshape(-1)
+    if t.dtype == torch.bool:
+        return [bool(v) for v in t.tolist()]
+    if t.dtype == torch.int64:
+        return [int(v) for v in t.tolist()]
+    if t.dtype == torch.float32:
+        vals = []
+        for v in t.numpy():
+            f = float(str(v))  # shortest decimal that parses back to the same float32
+            assert np.float32(f) == v
+            vals.append(f)
+        return vals
+    assert t.dtype == torch.float64, t.dtype
+    return [float(v) for v in t.tolist()]  # repr of a double is exact
+
+
+def dtype_name(dt):
+    return {torch.float32: "float32", torch.float64: "float64", torch.int64: "int64", torch.bool: "bool"}[dt]
+
+
+def materialize(spec, dtype):
+    if spec.kind == "float":
+        base = torch.tensor(spec.values, dtype=torch.float64).to(dtype)
+    elif spec.kind == "int64":
+        base = torch.tensor(spec.values, dtype=torch.int64)
+    else:
+        base = torch.tensor(spec.values, dtype=torch.bool)
+    x = base.transpose(*spec.transpose).detach() if spec.transpose else base.clone()
+    if spec.requires_grad:
+        x.requires_grad_(True)
+    return base, x
+
+
+def run_case(c, dtype_str):
+    name = f"{c['op']}/{c['label']}/{dtype_str}"
+    dtype = DTYPES[dtype_str]
+    rng = np.random.default_rng(zlib.crc32(f"{c['op']}/{c['label']}".encode()))
+    specs = [mk(rng) for mk in c["inputs"]]
+    wrng = np.random.default_rng(zlib.crc32(name.encode()) + 1)
+    bases, xs = zip(*[materialize(s, dtype) for s in specs]) if specs else ((), ())
+    out = c["fn"](list(xs), c["args"])
+    outs = list(out) if isinstance(out, (tuple, list)) else [out]
+
+    diff_in = [x for x in xs if x.requires_grad] if c["grad"] else []
+    diff_out = [o for o in outs if o.requires_grad] if diff_in else []
+    ws = [torch.tensor(wrng.uniform(-1, 1, size=tuple(o.shape)), dtype=torch.float64).to(o.dtype) for o in diff_out]
+    grads, grads2 = [None] * len(diff_in), [None] * len(diff_in)
+    vs = [torch.tensor(wrng.uniform(-1, 1, size=tuple(x.shape)), dtype=torch.float64).to(x.dtype) for x in diff_in]
+    if diff_out:
+        grads = list(torch.autograd.grad(diff_out, diff_in, grad_outputs=ws, create_graph=c["second"],
+                                         allow_unused=True))
+        if c["second"]:
+            pairs = [(g, v) for g, v in zip(grads, vs) if g is not None and g.requires_grad]
+            if pairs:
+                grads2 = list(torch.autograd.grad([g for g, _ in pairs], diff_in,
+                                                  grad_outputs=[v for _, v in pairs], allow_unused=True))
+    grads = [torch.zeros_like(x) if g is None else g for g, x in zip(grads, diff_in)]
+    grads2 = [torch.zeros_like(x) if g is None else g for g, x in zip(grads2, diff_in)]
+
+    j_inputs = []
+    k = 0
+    for s, base, x in zip(specs, bases, xs):
+        d = dict(dtype=dtype_name(base.dtype), shape=list(base.shape), data=enc_values(base))
+        if s.transpose:
+            d["transpose"] = list(s.transpose)
+        d["requires_grad"] = bool(x.requires_grad and c["grad"])
+        if d["requires_grad"]:
+            d["grad"] = enc_values(grads[k])
+            d["v"] = enc_values(vs[k]) if c["second"] else []
+            d["grad2"] = enc_values(grads2[k]) if c["second"] else []
+            k += 1
+        j_inputs.append(d)
+    j_outputs = []
+    wi = 0
+    for o in outs:
+        d = dict(dtype=dtype_name(o.dtype), shape=list(o.shape), data=enc_values(o))
+        if diff_out and o.requires_grad:
+            d["w"] = enc_values(ws[wi])
+            wi += 1
+        j_outputs.append(d)
+    return dict(name=name, op=c["op"], label=c["label"], dtype=dtype_str, args=c["args"],
+                grad=bool(diff_out), second_order=bool(diff_out) and c["second"],
+                inputs=j_inputs, outputs=j_outputs)
+
+
+# ---------------------------------------------------------------- helpers for the op functions
+
+def S(args, key):
+    """A scalar argument: 'inf' / '-inf' strings encode infinities (JSON has none)."""
+    v = args[key]
+    if isinstance(v, str):
+        return float(v)
+    return v
+
+
+def slice_fn(x, a):
+    idx = [slice(None)] * x.dim()
+    idx[a["dim"]] = slice(a.get("start"), a.get("end"), a.get("step", 1))
+    return x[tuple(idx)]
+
+
+# ---------------------------------------------------------------- cases
+
+def binary_cases(op, fn, b_lo=-1.0, b_hi=1.0, b_away=0.0, a_lo=-1.0, a_hi=1.0, a_away=0.0, scalar=None,
+                 family="elementwise"):
+    A = lambda shape, t=None: U(shape, a_lo, a_hi, a_away, t)
+    Bb = lambda shape, t=None: U(shape, b_lo, b_hi, b_away, t)
+    case(family, op, "same_shape", [A((3, 4)), Bb((3, 4))], fn)
+    case(family, op, "broadcast", [A((3, 1, 4)), Bb((2, 4))], fn)
+    case(family, op, "broadcast_both", [A((2, 1)), Bb((1, 3))], fn)
+    case(family, op, "noncontig", [A((4, 3), t=(0, 1)), Bb((3, 4))], fn)
+    case(family, op, "noncontig_rhs", [A((2, 3, 4)), Bb((2, 4, 3), t=(1, 2))], fn)
+    case(family, op, "scalar_tensor_0d", [A((2, 3)), Bb(())], fn)
+
+
+def add_like(op):
+    tf = getattr(torch, op)
+
+    def fn(x, a):
+        if len(x) == 2:
+            return tf(x[0], x[1], alpha=a.get("alpha", 1))
+        return tf(x[0], a["other"], alpha=a.get("alpha", 1))
+
+    return fn
+
+
+def build_elementwise():
+    for op in ("add", "sub"):
+        fn = add_like(op)
+        binary_cases(op, fn)
+        case("elementwise", op, "alpha", [U((3, 4)), U((4,))], fn, {"alpha": 2.5})
+        case("elementwise", op, "scalar", [U((3, 4))], fn, {"other": 1.75})
+        case("elementwise", op, "scalar_int", [U((3, 4))], fn, {"other": 3})
+        case("elementwise", op, "scalar_alpha", [U((2, 3))], fn, {"other": 0.5, "alpha": -2})
+
+    def mul_fn(x, a):
+        if a.get("self"):
+            return torch.mul(x[0], x[0])
+        return torch.mul(x[0], x[1]) if len(x) == 2 else torch.mul(x[0], a["other"])
+
+    binary_cases("mul", mul_fn)
+    case("elementwise", "mul", "scalar", [U((3, 4))], mul_fn, {"other": -1.5})
+    case("elementwise", "mul", "self", [U((3, 4))], mul_fn, {"self": True})
+
+    def div_fn(x, a):
+        if "scalar_first" in a:
+            return torch.div(a["scalar_first"], x[0])
+        return torch.div(x[0], x[1]) if len(x) == 2 else torch.div(x[0], a["other"])
+
+    for lbl, ins in (("same_shape", [U((3, 4)), U((3, 4), 0.5, 2.0, signs=True)]),
+                     ("broadcast", [U((3, 1, 4)), U((2, 4), 0.5, 2.0, signs=True)]),
+                     ("broadcast_both", [U((2, 1)), U((1, 3), 0.5, 2.0, signs=True)]),
+                     ("noncontig", [U((4, 3), t=(0, 1)), U((3, 4), 0.5, 2.0, signs=True)]),
+                     ("noncontig_rhs", [U((2, 3, 4)), U((2, 4, 3), 0.5, 2.0, t=(1, 2), signs=True)]),
+                     ("scalar_tensor_0d", [U((2, 3)), U((), 0.5, 2.0, signs=True)])):
+        case("elementwise", "div", lbl, ins, div_fn)
+    case("elementwise", "div", "scalar", [U((3, 4))], div_fn, {"other": 2.5})
+    case("elementwise", "div", "scalar_int", [U((3, 4))], div_fn, {"other": 3})
+    case("elementwise", "div", "scalar_by_tensor", [U((3, 4), 0.5, 2.0, signs=True)], div_fn, {"scalar_first": 1.5})
+
+    def pow_fn(x, a):
+        if "base" in a:
+            return torch.pow(S(a, "base"), x[0])
+        return torch.pow(x[0], x[1]) if len(x) == 2 else torch.pow(x[0], S(a, "exponent"))
+
+    for lbl, ins in (("same_shape", [U((3, 4), 0.5, 2.0), U((3, 4), -2.0, 2.0)]),
+                     ("broadcast", [U((3, 1, 4), 0.5, 2.0), U((2, 4), -2.0, 2.0)]),
+                     ("noncontig", [U((4, 3), 0.5, 2.0, t=(0, 1)), U((3, 4), -2.0, 2.0)])):
+        case("elementwise", "pow", lbl, ins, pow_fn)
+    case("elementwise", "pow", "scalar_int2", [U((3, 4), -2.0, 2.0)], pow_fn, {"exponent": 2})
+    case("elementwise", "pow", "scalar_int3", [U((3, 4), -2.0, 2.0)], pow_fn, {"exponent": 3})
+    case("elementwise", "pow", "scalar_half", [U((3, 4), 0.5, 2.0)], pow_fn, {"exponent": 0.5})
+    case("elementwise", "pow", "scalar_neg", [U((3, 4), 0.5, 2.0)], pow_fn, {"exponent": -1.5})
+    case("elementwise", "pow", "scalar_noncontig", [U((4, 3), 0.5, 2.0, t=(0, 1))], pow_fn, {"exponent": 2.5})
+    case("elementwise", "pow", "scalar_base", [U((3, 4), -2.0, 2.0)], pow_fn, {"base": 2.0})
+
+    for op in ("maximum", "minimum"):
+        fn = (lambda tf: (lambda x, a: tf(x[0], x[1])))(getattr(torch, op))
+        binary_cases(op, fn)
+
+    def where_fn(x, a):
+        if "other" in a:
+            return torch.where(x[0], x[1], torch.tensor(a["other"], dtype=x[1].dtype))
+        if "self" in a:
+            return torch.where(x[0], torch.tensor(a["self"], dtype=x[1].dtype), x[1])
+        return torch.where(x[0], x[1], x[2])
+
+    case("elementwise", "where", "same_shape", [B((3, 4)), U((3, 4)), U((3, 4))], where_fn)
+    case("elementwise", "where", "broadcast", [B((2, 1)), U((1, 3)), U((2, 3))], where_fn)
+    case("elementwise", "where", "broadcast_cond", [B((3, 1, 4)), U((2, 4)), U((4,))], where_fn)
+    case("elementwise", "where", "noncontig", [B((3, 4)), U((4, 3), t=(0, 1)), U((3, 4))], where_fn)
+    case("elementwise", "where", "scalar_other", [B((3, 4)), U((3, 4))], where_fn, {"other": 0.25})
+    case("elementwise", "where", "scalar_self", [B((3, 4)), U((3, 4))], where_fn, {"self": -0.5})
+
+    unary = {
+        "neg": dict(), "exp": dict(lo=-2, hi=2), "log": dict(lo=0.2, hi=3), "log1p": dict(lo=-0.5, hi=2),
+        "sqrt": dict(lo=0.2, hi=3), "rsqrt": dict(lo=0.2, hi=3), "abs": dict(lo=-2, hi=2, away=0.05),
+        "sign": dict(lo=-2, hi=2, away=0.05), "sin": dict(lo=-3, hi=3), "cos": dict(lo=-3, hi=3),
+        "tanh": dict(lo=-2, hi=2), "square": dict(lo=-2, hi=2),
+    }
+    for op, dom in unary.items():
+        fam = "elementwise"
+        tf = getattr(torch, op)
+        fn = (lambda tf: (lambda x, a: tf(x[0])))(tf)
+        lo, hi, away = dom.get("lo", -1.0), dom.get("hi", 1.0), dom.get("away", 0.0)
+        case(fam, op, "2d", [U((3, 4), lo, hi, away)], fn)
+        case(fam, op, "noncontig", [U((4, 3), lo, hi, away, t=(0, 1))], fn)
+        case(fam, op, "0d", [U((), lo, hi, away)], fn)
+    case("elementwise", "sign", "zero", [Fx([-1.5, 0.0, 2.0])], lambda x, a: torch.sign(x[0]))
+
+    def clamp_fn(x, a):
+        return torch.clamp(x[0], a.get("min"), a.get("max"))
+
+    case("elementwise", "clamp", "min_max", [U((3, 4), -2, 2)], clamp_fn, {"min": -0.5, "max": 0.75})
+    case("elementwise", "clamp", "min_only", [U((3, 4), -2, 2)], clamp_fn, {"min": -0.25, "max": None})
+    case("elementwise", "clamp", "max_only", [U((3, 4), -2, 2)], clamp_fn, {"min": None, "max": 0.5})
+    case("elementwise", "clamp", "int_bounds", [U((3, 4), -3, 3)], clamp_fn, {"min": -1, "max": 1})
+    case("elementwise", "clamp", "noncontig", [U((4, 3), -2, 2, t=(0, 1))], clamp_fn, {"min": -0.5, "max": 0.5})
+
+
+def build_activation():
+    def act(op, fn, lo=-3.0, hi=3.0, away=0.0, argsets=(("default", {}),)):
+        for lbl, a in argsets:
+            case("activation", op, f"{lbl}", [U((3, 4), lo, hi, away)], fn, a)
+            case("activation", op, f"{lbl}_noncontig", [U((4, 3), lo, hi, away, t=(0, 1))], fn, a)
+
+    act("sigmoid", lambda x, a: torch.sigmoid(x[0]), -4, 4)
+    act("relu", lambda x, a: torch.relu(x[0]), away=0.05)
+    act("leaky_relu", lambda x, a: F.leaky_relu(x[0], a["negative_slope"]), away=0.05,
+        argsets=(("slope_default", {"negative_slope": 0.01}), ("slope_0.2", {"negative_slope": 0.2})))
+    act("elu", lambda x, a: F.elu(x[0], a["alpha"]), away=0.05,
+        argsets=(("alpha1", {"alpha": 1.0}), ("alpha0.5", {"alpha": 0.5})))
+    act("gelu", lambda x, a: F.gelu(x[0], approximate=a["approximate"]),
+        argsets=(("none", {"approximate": "none"}), ("tanh", {"approximate": "tanh"})))
+    act("silu", lambda x, a: F.silu(x[0]), -4, 4)
+    act("softplus", lambda x, a: F.softplus(x[0], a["beta"], a["threshold"]), -4, 4,
+        argsets=(("default", {"beta": 1, "threshold": 20}), ("beta2", {"beta": 2.0, "threshold": 20})))
+    # Both sides of the threshold (beta * x > threshold is linear).
+    case("activation", "softplus", "threshold", [U((3, 4), -3, 3, away=0.6, signs=False)],
+         lambda x, a: F.softplus(x[0], a["beta"], a["threshold"]), {"beta": 2.0, "threshold": 1.0})
+
+
+def build_compare():
+    for op in ("eq", "ne", "lt", "le", "gt", "ge"):
+        tf = getattr(torch, op)
+        fn = (lambda tf: (lambda x, a: tf(x[0], x[1]) if len(x) == 2 else tf(x[0], a["other"])))(tf)
+        # Values on a coarse grid so that ties (equal elements) occur.
+        grid = lambda shape, t=None: (lambda rng: In("float", rng.integers(-2, 3, size=shape) * 0.5, t, False))
+        case("compare", op, "same_shape", [grid((3, 4)), grid((3, 4))], fn, grad=False)
+        case("compare", op, "broadcast", [grid((3, 1, 4)), grid((2, 4))], fn, grad=False)
+        case("compare", op, "noncontig", [grid((4, 3), (0, 1)), grid((3, 4))], fn, grad=False)
+        case("compare", op, "scalar", [grid((3, 4))], fn, {"other": 0.5}, grad=False)
+        case("compare", op, "scalar_int", [grid((3, 4))], fn, {"other": 1}, grad=False)
+
+
+def build_reduce():
+    fam = "reduce"
+
+    def sum_like(tf):
+        def fn(x, a):
+            if a.get("dims") is None:
+                return tf(x[0])
+            return tf(x[0], a["dims"], keepdim=a.get("keepdim", False))
+        return fn
+
+    for op in ("sum", "mean"):
+        fn = sum_like(getattr(torch, op))
+        case(fam, op, "all", [U((3, 4))], fn)
+        case(fam, op, "dim1", [U((3, 4))], fn, {"dims": [1], "keepdim": False})
+        case(fam, op, "dim_neg_keepdim", [U((2, 3, 4))], fn, {"dims": [-1], "keepdim": True})
+        case(fam, op, "dims02", [U((2, 3, 4))], fn, {"dims": [0, 2], "keepdim": False})
+        case(fam, op, "dims02_keepdim", [U((2, 3, 4))], fn, {"dims": [0, 2], "keepdim": True})
+        case(fam, op, "noncontig", [U((4, 3), t=(0, 1))], fn, {"dims": [0], "keepdim": False})
+        case(fam, op, "noncontig_all", [U((2, 4, 3), t=(1, 2))], fn)
+
+    def prod_fn(x, a):
+        if a.get("dim") is None:
+            return torch.prod(x[0])
+        return torch.prod(x[0], a["dim"], keepdim=a.get("keepdim", False))
+
+    case(fam, "prod", "all", [U((2, 3), 0.5, 1.5, signs=True)], prod_fn)
+    case(fam, "prod", "dim1", [U((3, 4), 0.5, 1.5, signs=True)], prod_fn, {"dim": 1, "keepdim": False})
+    case(fam, "prod", "dim0_keepdim", [U((3, 4), 0.5, 1.5, signs=True)], prod_fn, {"dim": 0, "keepdim": True})
+    case(fam, "prod", "noncontig", [U((4, 3), 0.5, 1.5, t=(0, 1), signs=True)], prod_fn, {"dim": -1, "keepdim": False})
+    case(fam, "prod", "one_zero", [Fx([[0.5, 0.0, 2.0], [1.5, -1.0, 0.75]])], prod_fn, {"dim": 1, "keepdim": False})
+    case(fam, "prod", "one_zero_all", [Fx([[0.5, 0.0, 2.0], [1.5, -1.0, 0.75]])], prod_fn)
+
+    for op in ("max", "min"):
+        tf = getattr(torch, op)
+
+        def fn(x, a, tf=tf):
+            if a.get("dim") is None:
+                return tf(x[0])
+            return tuple(tf(x[0], a["dim"], keepdim=a.get("keepdim", False)))
+
+        case(fam, op, "all", [U((3, 4))], fn)
+        case(fam, op, "dim1", [U((3, 4))], fn, {"dim": 1, "keepdim": False})
+        case(fam, op, "dim0_keepdim", [U((3, 4))], fn, {"dim": 0, "keepdim": True})
+        case(fam, op, "dim_neg_3d", [U((2, 3, 4))], fn, {"dim": -2, "keepdim": False})
+        case(fam, op, "noncontig", [U((4, 3), t=(0, 1))], fn, {"dim": 1, "keepdim": False})
+
+    for op in ("argmax", "argmin"):
+        tf = getattr(torch, op)
+        fn = (lambda tf: (lambda x, a: tf(x[0], a.get("dim"), keepdim=a.get("keepdim", False))))(tf)
+        case(fam, op, "all", [U((3, 4))], fn, grad=False)
+        case(fam, op, "dim1", [U((3, 4))], fn, {"dim": 1, "keepdim": False}, grad=False)
+        case(fam, op, "dim0_keepdim", [U((3, 4))], fn, {"dim": 0, "keepdim": True}, grad=False)
+        case(fam, op, "noncontig", [U((4, 3), t=(0, 1))], fn, {"dim": -1, "keepdim": False}, grad=False)
+
+    for op in ("var", "std"):
+        tf = getattr(torch, op)
+
+        def fn(x, a, tf=tf):
+            if a.get("dims") is None:
+                return tf(x[0], unbiased=a["unbiased"])
+            return tf(x[0], a["dims"], unbiased=a["unbiased"], keepdim=a.get("keepdim", False))
+
+        for ub in (True, False):
+            s = "unbiased" if ub else "biased"
+            case(fam, op, f"all_{s}", [U((3, 4))], fn, {"unbiased": ub})
+            case(fam, op, f"dim1_{s}", [U((3, 4))], fn, {"dims": [1], "unbiased": ub, "keepdim": False})
+            case(fam, op, f"dims02_keepdim_{s}", [U((2, 3, 4))], fn, {"dims": [0, 2], "unbiased": ub, "keepdim": True})
+            case(fam, op, f"noncontig_{s}", [U((4, 3), t=(0, 1))], fn, {"dims": [0], "unbiased": ub, "keepdim": False})
+
+    def norm_fn(x, a):
+        p = S(a, "p")
+        if a.get("dims") is None:
+            return torch.norm(x[0], p)
+        return torch.norm(x[0], p, a["dims"], keepdim=a.get("keepdim", False))
+
+    for p, pn in ((1, "p1"), (2, "p2"), ("inf", "pinf"), (3.0, "p3")):
+        case(fam, "norm", f"{pn}_all", [U((3, 4), away=0.05)], norm_fn, {"p": p})
+        case(fam, "norm", f"{pn}_dim1", [U((3, 4), away=0.05)], norm_fn, {"p": p, "dims": [1], "keepdim": False})
+        case(fam, "norm", f"{pn}_dims01_keepdim", [U((2, 3, 4), away=0.05)], norm_fn,
+             {"p": p, "dims": [0, 1], "keepdim": True})
+        case(fam, "norm", f"{pn}_noncontig", [U((4, 3), away=0.05, t=(0, 1))], norm_fn,
+             {"p": p, "dims": [0], "keepdim": False})
+
+    def lse_fn(x, a):
+        return torch.logsumexp(x[0], a["dims"], keepdim=a.get("keepdim", False))
+
+    case(fam, "logsumexp", "dim1", [U((3, 4), -3, 3)], lse_fn, {"dims": [1], "keepdim": False})
+    case(fam, "logsumexp", "dims01_keepdim", [U((2, 3, 4), -3, 3)], lse_fn, {"dims": [0, 1], "keepdim": True})
+    case(fam, "logsumexp", "large", [U((2, 5), 80, 100)], lse_fn, {"dims": [1], "keepdim": False})
+    case(fam, "logsumexp", "noncontig", [U((4, 3), -3, 3, t=(0, 1))], lse_fn, {"dims": [0], "keepdim": False})
+
+    for op in ("softmax", "log_softmax"):
+        tf = getattr(torch, op)
+        fn = (lambda tf: (lambda x, a: tf(x[0], a["dim"])))(tf)
+        case(fam, op, "dim1", [U((3, 4), -3, 3)], fn, {"dim": 1})
+        case(fam, op, "dim0", [U((3, 4), -3, 3)], fn, {"dim": 0})
+        case(fam, op, "3d_dim_neg", [U((2, 3, 4), -3, 3)], fn, {"dim": -1})
+        case(fam, op, "3d_dim1", [U((2, 3, 4), -3, 3)], fn, {"dim": 1})
+        case(fam, op, "large", [U((2, 5), 80, 100)], fn, {"dim": 1})
+        case(fam, op, "noncontig", [U((4, 3), -3, 3, t=(0, 1))], fn, {"dim": 1})
+
+    for op in ("all", "any"):
+        tf = getattr(torch, op)
+
+        def fn(x, a, tf=tf):
+            if a.get("dim") is None:
+                return tf(x[0])
+            return tf(x[0], a["dim"], keepdim=a.get("keepdim", False))
+
+        case(fam, op, "all_elems", [B((3, 4), 0.8)], fn, grad=False)
+        case(fam, op, "all_true", [Bx([[True, True], [True, True]])], fn, grad=False)
+        case(fam, op, "all_false", [Bx([[False, False], [False, False]])], fn, grad=False)
+        case(fam, op, "dim1", [Bx([[True, True, True], [True, False, True], [False, False, False]])], fn,
+             {"dim": 1, "keepdim": False}, grad=False)
+        case(fam, op, "dim0_keepdim", [Bx([[True, True, False], [True, False, False]])], fn,
+             {"dim": 0, "keepdim": True}, grad=False)
+        case(fam, op, "float_input", [Fx([[1.0, 0.0, 2.0], [0.5, -1.0, 3.0]], rg=False)], fn,
+             {"dim": 1, "keepdim": False}, grad=False)
+
+
+def build_linalg():
+    fam = "linalg"
+    mm_ = lambda x, a: torch.matmul(x[0], x[1])
+    case(fam, "matmul", "1d_1d", [U((4,)), U((4,))], mm_)
+    case(fam, "matmul", "2d_2d", [U((3, 4)), U((4, 5))], mm_)
+    case(fam, "matmul", "1d_2d", [U((4,)), U((4, 5))], mm_)
+    case(fam, "matmul", "2d_1d", [U((3, 4)), U((4,))], mm_)
+    case(fam, "matmul", "3d_2d", [U((2, 3, 4)), U((4, 5))], mm_)
+    case(fam, "matmul", "2d_3d", [U((3, 4)), U((2, 4, 5))], mm_)
+    case(fam, "matmul", "3d_1d", [U((2, 3, 4)), U((4,))], mm_)
+    case(fam, "matmul", "1d_3d", [U((4,)), U((2, 4, 5))], mm_)
+    case(fam, "matmul", "batch_broadcast", [U((2, 1, 3, 4)), U((3, 4, 2))], mm_)
+    case(fam, "matmul", "noncontig", [U((4, 3), t=(0, 1)), U((5, 4), t=(0, 1))], mm_)
+    case(fam, "matmul", "noncontig_batch", [U((2, 4, 3), t=(1, 2)), U((2, 4, 5))], mm_)
+    case(fam, "mm", "basic", [U((3, 4)), U((4, 5))], mm_)
+    case(fam, "mm", "noncontig", [U((4, 3), t=(0, 1)), U((5, 4), t=(0, 1))], mm_)
+    case(fam, "mm", "outer", [U((3, 1)), U((1, 2))], mm_)
+    bmm_ = lambda x, a: torch.bmm(x[0], x[1])
+    case(fam, "bmm", "basic", [U((2, 3, 4)), U((2, 4, 5))], bmm_)
+    case(fam, "bmm", "noncontig", [U((2, 4, 3), t=(1, 2)), U((2, 4, 5))], bmm_)
+
+    def addmm_(x, a):
+        return torch.addmm(x[0], x[1], x[2], beta=a.get("beta", 1), alpha=a.get("alpha", 1))
+
+    case(fam, "addmm", "basic", [U((3, 5)), U((3, 4)), U((4, 5))], addmm_)
+    case(fam, "addmm", "bias_broadcast", [U((5,)), U((3, 4)), U((4, 5))], addmm_)
+    case(fam, "addmm", "beta_alpha", [U((3, 5)), U((3, 4)), U((4, 5))], addmm_, {"beta": 0.5, "alpha": -2.0})
+    case(fam, "addmm", "noncontig", [U((1, 5)), U((4, 3), t=(0, 1)), U((4, 5))], addmm_, {"beta": 2, "alpha": 1})
+
+
+def build_shape():
+    fam = "shape"
+    case(fam, "view", "2d", [U((3, 4))], lambda x, a: x[0].view(a["size"]), {"size": [2, 6]})
+    case(fam, "view", "infer", [U((2, 3, 4))], lambda x, a: x[0].view(a["size"]), {"size": [-1, 4]})
+    case(fam, "view", "to_0d", [U((1,))], lambda x, a: x[0].view(a["size"]), {"size": []})
+    rs = lambda x, a: torch.reshape(x[0], a["size"])
+    case(fam, "reshape", "2d", [U((3, 4))], rs, {"size": [4, 3]})
+    case(fam, "reshape", "noncontig_copy", [U((4, 3), t=(0, 1))], rs, {"size": [12]})
+    case(fam, "reshape", "infer", [U((2, 3, 4))], rs, {"size": [2, -1]})
+    fl = lambda x, a: torch.flatten(x[0], a.get("start", 0), a.get("end", -1))
+    case(fam, "flatten", "all", [U((2, 3, 4))], fl)
+    case(fam, "flatten", "start1", [U((2, 3, 4))], fl, {"start": 1, "end": -1})
+    case(fam, "flatten", "mid", [U((2, 3, 2, 2))], fl, {"start": 1, "end": 2})
+    case(fam, "flatten", "noncontig", [U((4, 3), t=(0, 1))], fl)
+    sq = lambda x, a: torch.squeeze(x[0]) if a.get("dim") is None else torch.squeeze(x[0], a["dim"])
+    case(fam, "squeeze", "all", [U((1, 3, 1, 4))], sq)
+    case(fam, "squeeze", "dim", [U((1, 3, 1, 4))], sq, {"dim": 2})
+    case(fam, "squeeze", "dim_not_one", [U((1, 3, 1, 4))], sq, {"dim": 1})
+    usq = lambda x, a: torch.unsqueeze(x[0], a["dim"])
+    case(fam, "unsqueeze", "dim1", [U((3, 4))], usq, {"dim": 1})
+    case(fam, "unsqueeze", "dim_neg", [U((3, 4))], usq, {"dim": -1})
+    case(fam, "unsqueeze", "noncontig", [U((4, 3), t=(0, 1))], usq, {"dim": 0})
+    tr = lambda x, a: torch.transpose(x[0], a["dim0"], a["dim1"])
+    case(fam, "transpose", "3d", [U((2, 3, 4))], tr, {"dim0": 0, "dim1": 2})
+    case(fam, "transpose", "neg", [U((2, 3, 4))], tr, {"dim0": -1, "dim1": 1})
+    case(fam, "t", "2d", [U((3, 4))], lambda x, a: torch.t(x[0]))
+    case(fam, "t", "1d", [U((4,))], lambda x, a: torch.t(x[0]))
+    pm = lambda x, a: x[0].permute(a["dims"])
+    case(fam, "permute", "3d", [U((2, 3, 4))], pm, {"dims": [2, 0, 1]})
+    case(fam, "permute", "noncontig", [U((2, 4, 3), t=(1, 2))], pm, {"dims": [1, 2, 0]})
+    ex = lambda x, a: x[0].expand(a["size"])
+    case(fam, "expand", "col", [U((3, 1))], ex, {"size": [3, 4]})
+    case(fam, "expand", "new_dims", [U((4,))], ex, {"size": [2, 3, 4]})
+    case(fam, "expand", "keep_minus1", [U((3, 1))], ex, {"size": [2, -1, 4]})
+    nr = lambda x, a: torch.narrow(x[0], a["dim"], a["start"], a["length"])
+    case(fam, "narrow", "dim1", [U((3, 5))], nr, {"dim": 1, "start": 1, "length": 3})
+    case(fam, "narrow", "dim0", [U((4, 3))], nr, {"dim": 0, "start": 2, "length": 2})
+    case(fam, "narrow", "noncontig", [U((5, 3), t=(0, 1))], nr, {"dim": 1, "start": 1, "length": 2})
+    sl = lambda x, a: slice_fn(x[0], a)
+    case(fam, "slice", "step2", [U((3, 6))], sl, {"dim": 1, "start": 1, "end": 5, "step": 2})
+    case(fam, "slice", "open_end", [U((4, 3))], sl, {"dim": 0, "start": 1, "end": None, "step": 1})
+    case(fam, "slice", "negative", [U((3, 6))], sl, {"dim": 1, "start": -4, "end": -1, "step": 1})
+    case(fam, "slice", "clamped_end", [U((3, 6))], sl, {"dim": 1, "start": None, "end": 100, "step": 3})
+    sel = lambda x, a: torch.select(x[0], a["dim"], a["index"])
+    case(fam, "select", "dim0", [U((3, 4))], sel, {"dim": 0, "index": 1})
+    case(fam, "select", "neg_index", [U((2, 3, 4))], sel, {"dim": 1, "index": -1})
+    case(fam, "select", "to_0d", [U((4,))], sel, {"dim": 0, "index": 2})
+    isel = lambda x, a: torch.index_select(x[0], a["dim"], x[1])
+    case(fam, "index_select", "dim0_repeat", [U((4, 3)), I([2, 0, 2])], isel, {"dim": 0})
+    case(fam, "index_select", "dim1", [U((3, 4)), I([3, 1])], isel, {"dim": 1})
+    case(fam, "index_select", "noncontig", [U((4, 3), t=(0, 1)), I([0, 3, 3, 1])], isel, {"dim": 1})
+    ga = lambda x, a: torch.gather(x[0], a["dim"], x[1])
+    case(fam, "gather", "dim1", [U((3, 4)), I([[0, 3], [1, 1], [2, 0]])], ga, {"dim": 1})
+    case(fam, "gather", "dim0", [U((3, 4)), I([[2, 0, 1, 2], [0, 0, 2, 1]])], ga, {"dim": 0})
+    case(fam, "gather", "3d", [U((2, 3, 4)), I([[[0, 1], [3, 3], [2, 0]], [[1, 1], [0, 2], [3, 1]]])], ga, {"dim": 2})
+    cat = lambda x, a: torch.cat(x, a["dim"])
+    case(fam, "cat", "dim0", [U((2, 3)), U((1, 3)), U((3, 3))], cat, {"dim": 0})
+    case(fam, "cat", "dim1", [U((2, 3)), U((2, 1))], cat, {"dim": 1})
+    case(fam, "cat", "dim_neg_noncontig", [U((3, 2), t=(0, 1)), U((2, 4))], cat, {"dim": -1})
+    st = lambda x, a: torch.stack(x, a["dim"])
+    case(fam, "stack", "dim0", [U((2, 3)), U((2, 3)), U((2, 3))], st, {"dim": 0})
+    case(fam, "stack", "dim1", [U((2, 3)), U((2, 3))], st, {"dim": 1})
+    case(fam, "stack", "dim_last_noncontig", [U((3, 2), t=(0, 1)), U((2, 3))], st, {"dim": 2})
+    sp = lambda x, a: tuple(torch.split(x[0], a["split"], a["dim"]))
+    case(fam, "split", "size2_uneven", [U((3, 5))], sp, {"split": 2, "dim": 1})
+    case(fam, "split", "size1_dim0", [U((3, 2))], sp, {"split": 1, "dim": 0})
+    case(fam, "split", "sizes", [U((4, 3))], sp, {"split": [1, 3], "dim": 0})
+    ch = lambda x, a: tuple(torch.chunk(x[0], a["chunks"], a["dim"]))
+    case(fam, "chunk", "even", [U((4, 3))], ch, {"chunks": 2, "dim": 0})
+    case(fam, "chunk", "uneven", [U((3, 5))], ch, {"chunks": 3, "dim": 1})
+    case(fam, "chunk", "fewer", [U((2, 3))], ch, {"chunks": 4, "dim": 0})
+    ub = lambda x, a: tuple(torch.unbind(x[0], a["dim"]))
+    case(fam, "unbind", "dim0", [U((3, 2))], ub, {"dim": 0})
+    case(fam, "unbind", "dim1", [U((2, 3, 2))], ub, {"dim": 1})
+
+
+def build_loss():
+    fam = "loss"
+
+    def mse(x, a):
+        return F.mse_loss(x[0], x[1], reduction=a["reduction"])
+
+    for red in ("mean", "sum", "none"):
+        case(fam, "mse_loss", red, [U((3, 4)), U((3, 4))], mse, {"reduction": red})
+        case(fam, "mse_loss", f"{red}_noncontig", [U((4, 3), t=(0, 1)), U((3, 4))], mse, {"reduction": red})
+    case(fam, "mse_loss", "target_no_grad", [U((2, 5)), U((2, 5), rg=False)], mse, {"reduction": "mean"})
+
+
+def main():
+    build_elementwise()
+    build_activation()
+    build_compare()
+    build_reduce()
+    build_linalg()
+    build_shape()
+    build_loss()
+    os.makedirs(OUT_DIR, exist_ok=True)
+    total = 0
+    for fam, cases in FAMILIES.items():
+        out = []
+        for c in cases:
+            for dt in DTYPES:
+                out.append(run_case(c, dt))
+        doc = dict(generator="tests/reference/make_fixtures.py", torch=torch.__version__, family=fam, cases=out)
+        path = os.path.join(OUT_DIR, f"{fam}.json")
+        with open(path, "w") as f:
+            json.dump(doc, f, separators=(",", ":"), allow_nan=False)
+            f.write("\n")
+        size = os.path.getsize(path)
+        total += size
+        print(f"{path}: {len(out)} cases, {size} bytes")
+    print(f"total {total} bytes")
+
+
+if __name__ == "__main__":
+    main()
