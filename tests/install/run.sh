@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs a built nabla into a scratch prefix, then builds and runs tests/install/ against it twice:
+# with CMake (find_package(nabla) + nabla::nabla) and with pkg-config (`pkg-config --cflags --libs nabla`).
+# Usage: tests/install/run.sh <nabla build dir> [scratch dir] [c++ compiler]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="$(cd "${1:?usage: run.sh <nabla build dir> [scratch dir] [c++ compiler]}" && pwd)"
+scratch="${2:-$(mktemp -d)}"
+cxx="${3:-c++}"
+mkdir -p "$scratch"
+rm -rf "$scratch/prefix" "$scratch/consumer" "$scratch/app_pkgconfig"
+prefix="$scratch/prefix"
+
+step() { echo "install-test: $*"; }
+
+step "cmake --install into $prefix"
+cmake --install "$build" --prefix "$prefix" >"$scratch/install.log"
+
+step "find_package(nabla) consumer"
+cmake -S "$here" -B "$scratch/consumer" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_COMPILER="$cxx" \
+  -DCMAKE_BUILD_TYPE=Release >"$scratch/configure.log"
+cmake --build "$scratch/consumer" >"$scratch/build.log"
+"$scratch/consumer/app"
+
+step "pkg-config consumer"
+pcdir="$(dirname "$(find "$prefix" -name nabla.pc | head -n 1)")"
+[ -f "$pcdir/nabla.pc" ] || { echo "install-test: nabla.pc was not installed" >&2; exit 1; }
+flags="$(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs nabla)"
+libdir="$(PKG_CONFIG_PATH="$pcdir" pkg-config --variable=libdir nabla)"
+# shellcheck disable=SC2086  # the flags are a list of words
+"$cxx" "$here/main.cpp" -o "$scratch/app_pkgconfig" $flags
+LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$scratch/app_pkgconfig"
+
+step "ok"
