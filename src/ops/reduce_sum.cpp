@@ -1,55 +1,146 @@
-// sum and mean.
+// sum, mean and prod (whole tensor or along dims).
 #include "autograd/record.h"
 #include "nabla/ops/reduce.h"
 #include "ops/reduce_common.h"
 
 namespace nabla {
 using autograd::record;
+using autograd::SavedVariable;
 using autograd::variable_list;
 using ops::OpId;
 
 namespace {
+// Integers and bool accumulate in int64 unless a dtype is given (PyTorch's rule for sum and prod).
 ScalarType sum_dtype(const Tensor& x, std::optional<ScalarType> dtype) {
   if (dtype) return *dtype;
   return is_integral(x.dtype(), true) ? kInt64 : x.dtype();
 }
 
-Tensor sum_impl(const Tensor& x0, IntArrayRef dims, bool keepdim, std::optional<ScalarType> dtype, bool all) {
-  ScalarType out_t = sum_dtype(x0, dtype);
-  Tensor x = ops::as_dtype(x0, out_t);
-  auto plan = ops::make_reduce_plan(x, all ? IntArrayRef() : dims, keepdim, "sum");
-  Tensor out = NABLA_DISPATCH_NUMERIC(out_t, "sum", [&] {
-    // Floating sums accumulate in double for accuracy; integers in their own type.
+// x converted to the dtype the kernel folds in; a bool result is folded in int64 and converted at the end.
+Tensor compute_input(const Tensor& x0, ScalarType out_t) {
+  if (out_t == kBool) return ops::as_dtype(ops::as_dtype(x0, kBool), kInt64);
+  return ops::as_dtype(x0, out_t);
+}
+
+// The gradient of a reduction that changed dtype (sum(x_f32, kFloat64)) goes back in the input's dtype.
+Tensor grad_like_input(const Tensor& g, ScalarType in_t) { return g.dtype() == in_t ? g : to_dtype(g, in_t); }
+
+// kProd: product; else sum. Floating types accumulate in double.
+template <bool kProd>
+Tensor fold_sum_or_prod(const Tensor& x, const ops::ReducePlan& plan, const char* op) {
+  Tensor rows = ops::reduce_rows(x, plan);
+  return NABLA_DISPATCH_NUMERIC(x.dtype(), op, [&] {
     using acc_t = std::conditional_t<std::is_floating_point_v<scalar_t>, double, scalar_t>;
-    return ops::reduce_kernel<scalar_t, scalar_t>(x, plan, out_t, [](const scalar_t* p, int64_t n) {
-      acc_t acc = 0;
-      for (int64_t i = 0; i < n; ++i) acc += p[i];
-      return static_cast<scalar_t>(acc);
-    });
+    auto acc = ops::fold_rows<acc_t>(
+        rows.data_ptr<scalar_t>(), plan.outer, plan.inner,
+        [](int64_t, const scalar_t* p, int64_t n, int64_t) {
+          acc_t a = kProd ? acc_t(1) : acc_t(0);
+          for (int64_t i = 0; i < n; ++i) {
+            if constexpr (kProd) a *= acc_t(p[i]);
+            else a += acc_t(p[i]);
+          }
+          return a;
+        },
+        [](acc_t a, acc_t b) -> acc_t { return kProd ? acc_t(a * b) : acc_t(a + b); });
+    return ops::tensor_from_values<scalar_t>(acc, plan.out_shape, x.dtype());
+  });
+}
+
+Tensor sum_impl(const Tensor& x0, IntArrayRef dims, bool keepdim, std::optional<ScalarType> dtype, OpId op) {
+  ScalarType out_t = sum_dtype(x0, dtype);
+  Tensor x = compute_input(x0, out_t);
+  auto plan = ops::make_reduce_plan(x, dims, keepdim, "sum");
+  Tensor out = fold_sum_or_prod<false>(x, plan, "sum");
+  if (out_t == kBool) out = ops::as_dtype(out, kBool);
+  if (autograd::needs_grad(x0)) {
+    record(op, {x0}, out,
+           [keep = plan.keep_shape, in_shape = x0.sizes().vec(), in_t = x0.dtype()](const variable_list& g)
+               -> variable_list { return {grad_like_input(g[0].reshape(keep).expand(in_shape), in_t)}; });
+  }
+  return out;
+}
+
+Tensor mean_impl(const Tensor& x0, IntArrayRef dims, bool keepdim, std::optional<ScalarType> dtype, OpId op) {
+  ScalarType t = dtype.value_or(x0.dtype());
+  NABLA_CHECK(is_floating_point(t), "mean: could not infer output dtype. Input dtype must be either a floating point "
+              "or complex dtype. Got: ", x0.dtype(), "; convert with .to(nabla::kFloat) or pass dtype");
+  Tensor x = ops::as_dtype(x0, t);
+  auto plan = ops::make_reduce_plan(x, dims, keepdim, "mean");
+  Tensor out = fold_sum_or_prod<false>(x, plan, "mean");
+  const double n = double(plan.inner);
+  NABLA_DISPATCH_FLOATING(t, "mean", [&] {
+    scalar_t* p = out.data_ptr<scalar_t>();
+    for (int64_t i = 0; i < plan.outer; ++i) p[i] = scalar_t(double(p[i]) / n);  // 0/0 = nan for empty, as PyTorch
   });
   if (autograd::needs_grad(x0)) {
-    record(OpId::Sum, {x0}, out,
-           [keep = plan.keep_shape, in_shape = x0.sizes().vec()](const variable_list& g) -> variable_list {
-             return {g[0].reshape(keep).expand(in_shape)};
+    record(op, {x0}, out,
+           [keep = plan.keep_shape, in_shape = x0.sizes().vec(), in_t = x0.dtype(), n](const variable_list& g)
+               -> variable_list {
+             return {grad_like_input(g[0].reshape(keep).expand(in_shape) * (1.0 / n), in_t)};
+           });
+  }
+  return out;
+}
+
+// Gradient of prod: g * prod(others). Without zeros that is g * out / x; with zeros, a slice with one zero sends
+// the product of its other elements to the zero's position and 0 elsewhere; a slice with two or more zeros gets 0.
+// x (in_shape), out and g reduced over `dim` (all dims when dim is empty), keep_shape for broadcasting back.
+Tensor prod_backward(const Tensor& g, const Tensor& x, const Tensor& out, std::optional<int64_t> dim,
+                     const std::vector<int64_t>& keep) {
+  Tensor gk = g.reshape(keep);
+  bool has_zero;
+  {
+    NoGradGuard ng;
+    has_zero = !all(x).item<bool>();
+  }
+  if (!has_zero) return gk * out.reshape(keep) / x;
+  Tensor zero_mask, zero_count;
+  {
+    NoGradGuard ng;
+    zero_mask = eq(x, 0.0);
+    zero_count = dim ? sum(zero_mask, {*dim}, true) : sum(zero_mask, IntArrayRef(), true);
+  }
+  Tensor x_safe = where(zero_mask, Scalar(1.0), x);
+  Tensor others = dim ? prod(x_safe, *dim, true) : prod(x_safe).reshape(keep);  // product of the non-zeros
+  Tensor factor = where(zero_mask, where(eq(zero_count, 1), others, Scalar(0.0)),
+                        where(eq(zero_count, 0), others / x_safe, Scalar(0.0)));
+  return gk * factor;
+}
+
+Tensor prod_impl(const Tensor& x0, std::optional<int64_t> dim, bool keepdim, std::optional<ScalarType> dtype) {
+  ScalarType out_t = sum_dtype(x0, dtype);
+  Tensor x = compute_input(x0, out_t);
+  std::vector<int64_t> dims;
+  if (dim) dims.push_back(*dim);
+  auto plan = ops::make_reduce_plan(x, dims, dim ? keepdim : false, "prod");
+  Tensor out = fold_sum_or_prod<true>(x, plan, "prod");
+  if (out_t == kBool) out = ops::as_dtype(out, kBool);
+  if (autograd::needs_grad(x0)) {
+    std::optional<int64_t> wdim;
+    if (dim) wdim = wrap_dim(*dim, x0.dim(), "prod");
+    record(dim ? OpId::ProdDim : OpId::Prod, {x0}, out,
+           [sx = SavedVariable(x0), sy = SavedVariable(out, true), wdim, keep = plan.keep_shape,
+            in_t = x0.dtype()](const variable_list& g) -> variable_list {
+             return {grad_like_input(prod_backward(g[0], sx.unpack(), sy.unpack(), wdim, keep), in_t)};
            });
   }
   return out;
 }
 }  // namespace
 
-Tensor sum(const Tensor& x, std::optional<ScalarType> dtype) { return sum_impl(x, {}, false, dtype, true); }
+Tensor sum(const Tensor& x, std::optional<ScalarType> dtype) { return sum_impl(x, {}, false, dtype, OpId::Sum); }
 Tensor sum(const Tensor& x, IntArrayRef dims, bool keepdim, std::optional<ScalarType> dtype) {
-  return sum_impl(x, dims, keepdim, dtype, dims.empty());
+  return sum_impl(x, dims, keepdim, dtype, OpId::SumDim);
 }
 
+Tensor mean(const Tensor& x, std::optional<ScalarType> dtype) { return mean_impl(x, {}, false, dtype, OpId::Mean); }
 Tensor mean(const Tensor& x, IntArrayRef dims, bool keepdim, std::optional<ScalarType> dtype) {
-  ScalarType t = dtype.value_or(x.dtype());
-  NABLA_CHECK(is_floating_point(t), "mean: could not infer output dtype. Input dtype must be either a floating point "
-              "or complex dtype. Got: ", x.dtype(), "; convert with .to(nabla::kFloat) or pass dtype");
-  auto plan = ops::make_reduce_plan(x, dims, keepdim, "mean");
-  Tensor s = sum(x, dims, keepdim, t);
-  return plan.inner == 0 ? s / 0.0 : s / double(plan.inner);
+  return mean_impl(x, dims, keepdim, dtype, OpId::MeanDim);
 }
-Tensor mean(const Tensor& x, std::optional<ScalarType> dtype) { return mean(x, IntArrayRef(), false, dtype); }
+
+Tensor prod(const Tensor& x, std::optional<ScalarType> dtype) { return prod_impl(x, std::nullopt, false, dtype); }
+Tensor prod(const Tensor& x, int64_t dim, bool keepdim, std::optional<ScalarType> dtype) {
+  return prod_impl(x, dim, keepdim, dtype);
+}
 
 }  // namespace nabla
