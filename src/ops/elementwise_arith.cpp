@@ -1,4 +1,7 @@
-// add, sub, mul, div and type promotion.
+// add, sub, mul, div, pow, maximum, minimum, where, neg and type promotion.
+#include <cmath>
+#include <type_traits>
+
 #include "autograd/record.h"
 #include "ops/elementwise_common.h"
 
@@ -32,19 +35,127 @@ template <typename T>
 T scalar_as(const Scalar& s) {
   return s.to<T>();
 }
-}  // namespace
 
-Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
+template <typename T>
+bool is_nan(T v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::isnan(v);
+  } else {
+    (void)v;
+    return false;
+  }
+}
+
+// base^e for integer types by repeated squaring; negative e follows PyTorch (1, +-1 for base -1, else 0).
+template <typename T>
+T int_pow(T base, int64_t e) {
+  if constexpr (std::is_same_v<T, bool>) {
+    return e == 0 || base;
+  } else {
+    if (e < 0) {
+      if (base == T(1)) return T(1);
+      if constexpr (std::is_signed_v<T>) {
+        if (base == T(-1)) return (e & 1) ? T(-1) : T(1);
+      }
+      return T(0);
+    }
+    T r = 1;
+    while (e) {
+      if (e & 1) r = static_cast<T>(r * base);
+      e >>= 1;
+      base = static_cast<T>(base * base);
+    }
+    return r;
+  }
+}
+
+// Kernels as templates, so that `if constexpr` drops the branches that do not apply to T.
+template <typename T>
+void add_kernel(const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  if constexpr (std::is_same_v<T, bool>) {
+    cpu::map([](bool x, bool y) -> bool { return x || y; }, out, a, b);
+  } else if (alpha.to_double() == 1.0) {
+    cpu::map([](T x, T y) -> T { return static_cast<T>(x + y); }, out, a, b);
+  } else {
+    const T al = scalar_as<T>(alpha);
+    cpu::map([al](T x, T y) -> T { return static_cast<T>(x + al * y); }, out, a, b);
+  }
+}
+
+template <typename T>
+void mul_kernel(const Tensor& out, const Tensor& a, const Tensor& b) {
+  if constexpr (std::is_same_v<T, bool>) {
+    cpu::map([](bool x, bool y) -> bool { return x && y; }, out, a, b);
+  } else {
+    cpu::map([](T x, T y) -> T { return static_cast<T>(x * y); }, out, a, b);
+  }
+}
+
+template <typename T>
+void pow_scalar_kernel(const Tensor& out, const Tensor& x, const Scalar& exponent) {
+  if constexpr (std::is_floating_point_v<T>) {
+    const double e = exponent.to_double();
+    const auto ev = static_cast<T>(e);
+    if (e == 2.0) {
+      cpu::map([](T v) -> T { return v * v; }, out, x);
+    } else if (e == 3.0) {
+      cpu::map([](T v) -> T { return v * v * v; }, out, x);
+    } else if (e == 1.0) {
+      cpu::map([](T v) -> T { return v; }, out, x);
+    } else if (e == 0.5) {
+      cpu::map([](T v) -> T { return std::sqrt(v); }, out, x);
+    } else if (e == -1.0) {
+      cpu::map([](T v) -> T { return T(1) / v; }, out, x);
+    } else if (e == -2.0) {
+      cpu::map([](T v) -> T { return T(1) / (v * v); }, out, x);
+    } else {
+      cpu::map([ev](T v) -> T { return std::pow(v, ev); }, out, x);
+    }
+  } else {
+    const int64_t e = exponent.to_long();
+    cpu::map([e](T v) -> T { return int_pow(v, e); }, out, x);
+  }
+}
+
+template <typename T>
+void pow_tensor_kernel(const Tensor& out, const Tensor& x, const Tensor& e) {
+  if constexpr (std::is_floating_point_v<T>) {
+    cpu::map([](T a, T b) -> T { return std::pow(a, b); }, out, x, e);
+  } else {
+    cpu::map([](T a, T b) -> T { return int_pow(a, static_cast<int64_t>(b)); }, out, x, e);
+  }
+}
+
+template <typename T>
+void pow_scalar_base_kernel(const Tensor& out, const Scalar& base, const Tensor& e) {
+  const T b = base.to<T>();
+  if constexpr (std::is_floating_point_v<T>) {
+    if (b == T(2)) {
+      cpu::map([](T v) -> T { return std::exp2(v); }, out, e);
+    } else {
+      cpu::map([b](T v) -> T { return std::pow(b, v); }, out, e);
+    }
+  } else {
+    cpu::map([b](T v) -> T { return int_pow(b, static_cast<int64_t>(v)); }, out, e);
+  }
+}
+
+// x and y converted to `compute`, then broadcast (conversion first, so 0-dim operands stay small).
+ops::Broadcast2 prepare2(const Tensor& a, const Tensor& b, ScalarType compute, const char* op) {
+  return ops::broadcast2(ops::as_dtype(a, compute), ops::as_dtype(b, compute), op);
+}
+
+Tensor add_impl(const Tensor& a, const Tensor& b, const Scalar& alpha, OpId id, const char* op) {
   ScalarType t = result_type(a, b);
-  NABLA_CHECK(!(t == kBool && !(alpha.to_long() == 1 || alpha.is_boolean())), "add: alpha must be boolean for bool tensors");
-  Tensor out = NABLA_DISPATCH_ALL(t, "add", [&] {
-    scalar_t al = scalar_as<scalar_t>(alpha);
-    bool unit = alpha.to_double() == 1.0;
-    if (unit) return ops::binary_kernel(a, b, t, "add", [](auto x, auto y) { return x + y; });
-    return ops::binary_kernel(a, b, t, "add", [al](auto x, auto y) { return x + al * y; });
-  });
+  NABLA_CHECK(!(t == kBool && !(alpha.to_long() == 1 || alpha.is_boolean())), op,
+              ": alpha must be boolean for bool tensors");
+  NABLA_CHECK(!(is_integral(t, true) && alpha.is_floating_point()), op,
+              ": for integral input tensors, argument alpha must not be a floating point number (got ", alpha, ")");
+  auto bc = prepare2(a, b, t, op);
+  Tensor out = detail::make_empty(bc.shape, t);
+  NABLA_DISPATCH_ALL(t, op, [&] { add_kernel<scalar_t>(out, bc.a, bc.b, alpha); });
   if (autograd::needs_grad(a, b)) {
-    record(OpId::Add, {a, b}, out,
+    record(id, {a, b}, out,
            [sa = a.sizes().vec(), sb = b.sizes().vec(), alpha](const variable_list& g) -> variable_list {
              Tensor gb = alpha.to_double() == 1.0 ? g[0] : g[0] * alpha;
              return {sum_to(g[0], sa), sum_to(gb, sb)};
@@ -53,6 +164,14 @@ Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   return out;
 }
 
+Scalar negate(const Scalar& s) {
+  if (s.is_floating_point()) return -s.to_double();
+  return -s.to_long();
+}
+}  // namespace
+
+Tensor add(const Tensor& a, const Tensor& b, const Scalar& alpha) { return add_impl(a, b, alpha, OpId::Add, "add"); }
+
 Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
   return add(a, ops::scalar_to_tensor(b, result_type(a, b)), alpha);
 }
@@ -60,8 +179,7 @@ Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   NABLA_CHECK(a.dtype() != kBool || b.dtype() != kBool, "sub: subtraction, the `-` operator, with two bool tensors "
               "is not supported. Use the `^` or `logical_xor()` operator instead.");
-  if (alpha.is_floating_point()) return add(a, b, -alpha.to_double());
-  return add(a, b, -alpha.to_long());
+  return add_impl(a, b, negate(alpha), OpId::Sub, "sub");
 }
 Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {
   return sub(a, ops::scalar_to_tensor(b, result_type(a, b)), alpha);
@@ -70,8 +188,9 @@ Tensor rsub(const Tensor& a, const Scalar& b) { return sub(ops::scalar_to_tensor
 
 Tensor mul(const Tensor& a, const Tensor& b) {
   ScalarType t = result_type(a, b);
-  Tensor out = t == kBool ? ops::binary_kernel(a, b, t, "mul", [](auto x, auto y) { return x && y; })
-                          : ops::binary_kernel(a, b, t, "mul", [](auto x, auto y) { return x * y; });
+  auto bc = prepare2(a, b, t, "mul");
+  Tensor out = detail::make_empty(bc.shape, t);
+  NABLA_DISPATCH_ALL(t, "mul", [&] { mul_kernel<scalar_t>(out, bc.a, bc.b); });
   if (autograd::needs_grad(a, b)) {
     bool ga = a.requires_grad(), gb = b.requires_grad();
     record(OpId::Mul, {a, b}, out,
@@ -85,5 +204,179 @@ Tensor mul(const Tensor& a, const Tensor& b) {
   return out;
 }
 Tensor mul(const Tensor& a, const Scalar& b) { return mul(a, ops::scalar_to_tensor(b, result_type(a, b))); }
+
+// ---- div: true division; integer and bool operands divide in float32, as torch.div does ----
+Tensor div(const Tensor& a, const Tensor& b) {
+  ScalarType t = ops::float_compute_type(result_type(a, b));
+  auto bc = prepare2(a, b, t, "div");
+  Tensor out = detail::make_empty(bc.shape, t);
+  NABLA_DISPATCH_FLOATING(t, "div", [&] {
+    cpu::map([](scalar_t x, scalar_t y) -> scalar_t { return x / y; }, out, bc.a, bc.b);
+  });
+  if (autograd::needs_grad(a, b)) {
+    bool ga = a.requires_grad(), gb = b.requires_grad();
+    // d/da = g / b;  d/db = -g * a / b^2, written as PyTorch does: -g * ((a / b) / b)
+    record(OpId::Div, {a, b}, out,
+           [sa = SavedVariable(gb ? a : Tensor()), sb = SavedVariable(b), ga, gb, shape_a = a.sizes().vec(),
+            shape_b = b.sizes().vec()](const variable_list& g) -> variable_list {
+             Tensor bv = sb.unpack();
+             Tensor da = ga ? sum_to(g[0] / bv, shape_a) : Tensor();
+             Tensor db = gb ? sum_to(-g[0] * ((sa.unpack() / bv) / bv), shape_b) : Tensor();
+             return {da, db};
+           });
+  }
+  return out;
+}
+Tensor div(const Tensor& a, const Scalar& b) { return div(a, ops::scalar_to_tensor(b, result_type(a, b))); }
+Tensor div(const Scalar& a, const Tensor& b) { return div(ops::scalar_to_tensor(a, result_type(b, a)), b); }
+
+// ---- pow ----
+Tensor pow(const Tensor& base, const Scalar& exponent) {
+  ScalarType t = result_type(base, exponent);
+  NABLA_CHECK(!(is_integral(t, true) && exponent.is_integral() && exponent.to_long() < 0),
+              "pow: integers to negative integer powers are not allowed (base dtype ", base.dtype(), ", exponent ",
+              exponent, "); convert the base with .to(nabla::kFloat) first");
+  Tensor x = ops::as_dtype(base, t);
+  Tensor out = detail::make_empty(x.sizes(), t);
+  NABLA_DISPATCH_ALL(t, "pow", [&] { pow_scalar_kernel<scalar_t>(out, x, exponent); });
+  if (autograd::needs_grad(base)) {
+    // d/dx x^e = e * x^(e-1); exactly zero for e == 0 (PyTorch's pow_backward).
+    record(OpId::Pow, {base}, out, [sx = SavedVariable(base), exponent](const variable_list& g) -> variable_list {
+      if (exponent.to_double() == 0.0) return {zeros_like(g[0])};
+      Scalar em1 = exponent.is_floating_point() ? Scalar(exponent.to_double() - 1.0) : Scalar(exponent.to_long() - 1);
+      return {g[0] * (pow(sx.unpack(), em1) * exponent)};
+    });
+  }
+  return out;
+}
+
+Tensor pow(const Tensor& base, const Tensor& exponent) {
+  ScalarType t = result_type(base, exponent);
+  auto bc = prepare2(base, exponent, t, "pow");
+  Tensor out = detail::make_empty(bc.shape, t);
+  NABLA_DISPATCH_ALL(t, "pow", [&] { pow_tensor_kernel<scalar_t>(out, bc.a, bc.b); });
+  if (autograd::needs_grad(base, exponent)) {
+    bool gx = base.requires_grad(), ge = exponent.requires_grad();
+    // d/dx = e * x^(e-1) (0 where e == 0);  d/de = x^e * log(x) (0 where x == 0 and e >= 0).
+    record(OpId::PowTensor, {base, exponent}, out,
+           [sx = SavedVariable(base), se = SavedVariable(exponent), sy = SavedVariable(ge ? out : Tensor(), true), gx,
+            ge, shape_x = base.sizes().vec(), shape_e = exponent.sizes().vec()](const variable_list& g) -> variable_list {
+             Tensor x = sx.unpack(), e = se.unpack();
+             Tensor dx, de;
+             if (gx) dx = sum_to(where(e == 0.0, 0.0, g[0] * (e * pow(x, e - 1))), shape_x);
+             if (ge) de = sum_to(where((x == 0.0) * (e >= 0.0), 0.0, g[0] * (sy.unpack() * log(x))), shape_e);
+             return {dx, de};
+           });
+  }
+  return out;
+}
+
+Tensor pow(const Scalar& base, const Tensor& exponent) {
+  ScalarType t = result_type(exponent, base);
+  Tensor e = ops::as_dtype(exponent, t);
+  Tensor out = detail::make_empty(e.sizes(), t);
+  NABLA_DISPATCH_ALL(t, "pow", [&] { pow_scalar_base_kernel<scalar_t>(out, base, e); });
+  if (autograd::needs_grad(exponent)) {
+    // d/de b^e = b^e * log(b); for b == 0, zero where e >= 0.
+    record(OpId::PowScalarBase, {exponent}, out,
+           [se = SavedVariable(base.to_double() == 0.0 ? exponent : Tensor()), sy = SavedVariable(out, true),
+            base](const variable_list& g) -> variable_list {
+             const double lb = std::log(base.to_double());
+             if (base.to_double() == 0.0) return {where(se.unpack() >= 0.0, 0.0, g[0] * (sy.unpack() * lb))};
+             return {g[0] * (sy.unpack() * lb)};
+           });
+  }
+  return out;
+}
+
+// ---- maximum / minimum: NaN propagates; on ties the gradient is split evenly ----
+namespace {
+template <bool kMax>
+Tensor extremum(const Tensor& a, const Tensor& b, OpId id, const char* op) {
+  ScalarType t = result_type(a, b);
+  auto bc = prepare2(a, b, t, op);
+  Tensor out = detail::make_empty(bc.shape, t);
+  NABLA_DISPATCH_ALL(t, op, [&] {
+    cpu::map(
+        [](scalar_t x, scalar_t y) -> scalar_t {
+          if constexpr (kMax) {
+            return (x > y || is_nan(x)) ? x : y;
+          } else {
+            return (x < y || is_nan(x)) ? x : y;
+          }
+        },
+        out, bc.a, bc.b);
+  });
+  if (autograd::needs_grad(a, b)) {
+    bool ga = a.requires_grad(), gb = b.requires_grad();
+    record(id, {a, b}, out,
+           [sa = SavedVariable(a), sb = SavedVariable(b), ga, gb, shape_a = a.sizes().vec(),
+            shape_b = b.sizes().vec()](const variable_list& g) -> variable_list {
+             Tensor av = sa.unpack(), bv = sb.unpack();
+             Tensor split = where(av == bv, g[0] / 2, g[0]);
+             Tensor da, db;
+             // a loses where it is the smaller (max) / larger (min) one.
+             if (ga) da = sum_to(where(kMax ? av < bv : av > bv, 0.0, split), shape_a);
+             if (gb) db = sum_to(where(kMax ? av > bv : av < bv, 0.0, split), shape_b);
+             return {da, db};
+           });
+  }
+  return out;
+}
+}  // namespace
+
+Tensor maximum(const Tensor& a, const Tensor& b) { return extremum<true>(a, b, OpId::Maximum, "maximum"); }
+Tensor minimum(const Tensor& a, const Tensor& b) { return extremum<false>(a, b, OpId::Minimum, "minimum"); }
+
+// ---- where ----
+Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
+  NABLA_CHECK(condition.dtype() == kBool, "where: expected condition to be a boolean tensor, but got a tensor with "
+              "dtype ", condition.dtype(), "; build it with a comparison (x > 0) or convert it with .to(nabla::kBool)");
+  ScalarType t = result_type(a, b);
+  auto shape = broadcast_shapes(broadcast_shapes(condition.sizes(), a.sizes(), "where"), b.sizes(), "where");
+  Tensor c = condition, av = ops::as_dtype(a, t), bv = ops::as_dtype(b, t);
+  {
+    NoGradGuard ng;  // kernel operands only
+    if (c.sizes().vec() != shape) c = c.expand(shape);
+    if (av.sizes().vec() != shape) av = av.expand(shape);
+    if (bv.sizes().vec() != shape) bv = bv.expand(shape);
+  }
+  Tensor out = detail::make_empty(shape, t);
+  NABLA_DISPATCH_ALL(t, "where", [&] {
+    cpu::map([](bool k, scalar_t x, scalar_t y) -> scalar_t { return k ? x : y; }, out, c, av, bv);
+  });
+  if (autograd::needs_grad(a, b)) {
+    bool ga = a.requires_grad(), gb = b.requires_grad();
+    record(OpId::Where, {a, b}, out,
+           [sc = SavedVariable(condition), ga, gb, shape_a = a.sizes().vec(),
+            shape_b = b.sizes().vec()](const variable_list& g) -> variable_list {
+             Tensor cv = sc.unpack();
+             Tensor da = ga ? sum_to(where(cv, g[0], 0.0), shape_a) : Tensor();
+             Tensor db = gb ? sum_to(where(cv, 0.0, g[0]), shape_b) : Tensor();
+             return {da, db};
+           });
+  }
+  return out;
+}
+Tensor where(const Tensor& condition, const Tensor& a, const Scalar& b) {
+  return where(condition, a, ops::scalar_to_tensor(b, result_type(a, b)));
+}
+Tensor where(const Tensor& condition, const Scalar& a, const Tensor& b) {
+  return where(condition, ops::scalar_to_tensor(a, result_type(b, a)), b);
+}
+
+// ---- neg ----
+Tensor neg(const Tensor& x) {
+  NABLA_CHECK(x.dtype() != kBool, "neg: negation, the `-` operator, on a bool tensor is not supported. If you are "
+              "trying to invert a mask, use nabla::where(mask, false, true) or (mask == false) instead.");
+  Tensor out = detail::make_empty(x.sizes(), x.dtype());
+  NABLA_DISPATCH_NUMERIC(x.dtype(), "neg", [&] {
+    cpu::map([](scalar_t v) -> scalar_t { return static_cast<scalar_t>(-v); }, out, x);
+  });
+  if (autograd::needs_grad(x)) {
+    record(OpId::Neg, {x}, out, [](const variable_list& g) -> variable_list { return {neg(g[0])}; });
+  }
+  return out;
+}
 
 }  // namespace nabla

@@ -1,5 +1,7 @@
-// Unary math functions: exp, sin, ...
+// Unary math functions: exp, log, log1p, sqrt, rsqrt, abs, sign, sin, cos, tanh, square, clamp.
+// Integer and bool inputs of the transcendental functions compute in float32, as PyTorch's do.
 #include <cmath>
+#include <type_traits>
 
 #include "autograd/record.h"
 #include "ops/elementwise_common.h"
@@ -10,8 +12,32 @@ using autograd::SavedVariable;
 using autograd::variable_list;
 using ops::OpId;
 
+namespace {
+// out = f(x) in x's floating type (float32 for integer and bool x). F is generic over float/double.
+template <typename F>
+Tensor float_unary(const Tensor& x0, const char* op, F f) {
+  const ScalarType t = ops::float_compute_type(x0.dtype());
+  Tensor x = ops::as_dtype(x0, t);
+  Tensor out = detail::make_empty(x.sizes(), t);
+  NABLA_DISPATCH_FLOATING(t, op, [&] { cpu::map([f](scalar_t v) -> scalar_t { return f(v); }, out, x); });
+  return out;
+}
+
+void check_not_bool(const Tensor& x, const char* op) {
+  NABLA_CHECK(x.dtype() != kBool, op, ": not implemented for bool tensors; convert with .to(nabla::kInt64) or "
+              ".to(nabla::kFloat) first");
+}
+
+// PyTorch's promotion of a tensor dtype with a Python number.
+ScalarType promote_with(ScalarType t, const Scalar& s) {
+  if (s.is_floating_point()) return is_floating_point(t) ? t : kFloat32;
+  if (s.is_integral()) return t == kBool ? kInt64 : t;
+  return t;
+}
+}  // namespace
+
 Tensor exp(const Tensor& x) {
-  Tensor out = ops::unary_kernel(x, ops::float_compute_type(x.dtype()), "exp", [](auto v) { return std::exp(v); });
+  Tensor out = float_unary(x, "exp", [](auto v) { return std::exp(v); });
   if (autograd::needs_grad(x)) {
     record(OpId::Exp, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
       return {g[0] * sy.unpack()};
@@ -20,11 +46,166 @@ Tensor exp(const Tensor& x) {
   return out;
 }
 
+Tensor log(const Tensor& x) {
+  Tensor out = float_unary(x, "log", [](auto v) { return std::log(v); });
+  if (autograd::needs_grad(x)) {
+    record(OpId::Log, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
+      return {g[0] / sx.unpack()};
+    });
+  }
+  return out;
+}
+
+Tensor log1p(const Tensor& x) {
+  Tensor out = float_unary(x, "log1p", [](auto v) { return std::log1p(v); });
+  if (autograd::needs_grad(x)) {
+    record(OpId::Log1p, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
+      return {g[0] / (sx.unpack() + 1)};
+    });
+  }
+  return out;
+}
+
+Tensor sqrt(const Tensor& x) {
+  Tensor out = float_unary(x, "sqrt", [](auto v) { return std::sqrt(v); });
+  if (autograd::needs_grad(x)) {
+    // d sqrt(x) = 1 / (2 sqrt(x)), from the saved output.
+    record(OpId::Sqrt, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
+      return {g[0] / (sy.unpack() * 2)};
+    });
+  }
+  return out;
+}
+
+Tensor rsqrt(const Tensor& x) {
+  Tensor out = float_unary(x, "rsqrt", [](auto v) { return decltype(v)(1) / std::sqrt(v); });
+  if (autograd::needs_grad(x)) {
+    // y = x^(-1/2): dy/dx = -1/2 x^(-3/2) = -1/2 y^3.
+    record(OpId::Rsqrt, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
+      return {g[0] * (pow(sy.unpack(), 3) * -0.5)};
+    });
+  }
+  return out;
+}
+
+Tensor abs(const Tensor& x) {
+  check_not_bool(x, "abs");
+  Tensor out = detail::make_empty(x.sizes(), x.dtype());
+  NABLA_DISPATCH_NUMERIC(x.dtype(), "abs", [&] {
+    cpu::map(
+        [](scalar_t v) -> scalar_t {
+          if constexpr (std::is_floating_point_v<scalar_t>) {
+            return std::abs(v);
+          } else if constexpr (std::is_unsigned_v<scalar_t>) {
+            return v;
+          } else {
+            return v < 0 ? static_cast<scalar_t>(-v) : v;
+          }
+        },
+        out, x);
+  });
+  if (autograd::needs_grad(x)) {
+    record(OpId::Abs, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
+      return {g[0] * sign(sx.unpack())};
+    });
+  }
+  return out;
+}
+
+Tensor sign(const Tensor& x) {
+  Tensor out = detail::make_empty(x.sizes(), x.dtype());
+  NABLA_DISPATCH_ALL(x.dtype(), "sign", [&] {
+    cpu::map(
+        [](scalar_t v) -> scalar_t {
+          if constexpr (std::is_same_v<scalar_t, bool>) {
+            return v;
+          } else if constexpr (std::is_unsigned_v<scalar_t>) {
+            return static_cast<scalar_t>(v > 0);
+          } else {
+            return static_cast<scalar_t>((scalar_t(0) < v) - (v < scalar_t(0)));
+          }
+        },
+        out, x);
+  });
+  if (autograd::needs_grad(x)) {
+    record(OpId::Sign, {x}, out, [](const variable_list& g) -> variable_list { return {zeros_like(g[0])}; });
+  }
+  return out;
+}
+
 Tensor sin(const Tensor& x) {
-  Tensor out = ops::unary_kernel(x, ops::float_compute_type(x.dtype()), "sin", [](auto v) { return std::sin(v); });
+  Tensor out = float_unary(x, "sin", [](auto v) { return std::sin(v); });
   if (autograd::needs_grad(x)) {
     record(OpId::Sin, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
       return {g[0] * cos(sx.unpack())};
+    });
+  }
+  return out;
+}
+
+Tensor cos(const Tensor& x) {
+  Tensor out = float_unary(x, "cos", [](auto v) { return std::cos(v); });
+  if (autograd::needs_grad(x)) {
+    record(OpId::Cos, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
+      return {g[0] * neg(sin(sx.unpack()))};
+    });
+  }
+  return out;
+}
+
+Tensor tanh(const Tensor& x) {
+  Tensor out = float_unary(x, "tanh", [](auto v) { return std::tanh(v); });
+  if (autograd::needs_grad(x)) {
+    // d tanh = 1 - y^2, from the saved output.
+    record(OpId::Tanh, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
+      Tensor y = sy.unpack();
+      return {g[0] * rsub(y * y, 1)};
+    });
+  }
+  return out;
+}
+
+/// x^2 as pow(x, 2), so it keeps integer dtypes and records PowBackward0 as torch.square does.
+Tensor square(const Tensor& x) { return pow(x, 2); }
+
+// ---- clamp: min(max(x, min), max); NaN stays NaN; gradient 1 on [min, max] including the bounds ----
+Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
+  NABLA_CHECK(min || max, "clamp: at least one of 'min' or 'max' must not be None (nullopt)");
+  check_not_bool(x, "clamp");
+  ScalarType t = x.dtype();
+  if (min) t = promote_with(t, *min);
+  if (max) t = promote_with(t, *max);
+  Tensor xv = ops::as_dtype(x, t);
+  Tensor out = detail::make_empty(x.sizes(), t);
+  NABLA_DISPATCH_NUMERIC(t, "clamp", [&] {
+    if (min && max) {
+      const auto lo = min->to<scalar_t>(), hi = max->to<scalar_t>();
+      cpu::map(
+          [lo, hi](scalar_t v) -> scalar_t {
+            v = v < lo ? lo : v;
+            return v > hi ? hi : v;
+          },
+          out, xv);
+    } else if (min) {
+      const auto lo = min->to<scalar_t>();
+      cpu::map([lo](scalar_t v) -> scalar_t { return v < lo ? lo : v; }, out, xv);
+    } else {
+      const auto hi = max->to<scalar_t>();
+      cpu::map([hi](scalar_t v) -> scalar_t { return v > hi ? hi : v; }, out, xv);
+    }
+  });
+  if (autograd::needs_grad(x)) {
+    record(OpId::Clamp, {x}, out, [sx = SavedVariable(x), min, max](const variable_list& g) -> variable_list {
+      Tensor xs = sx.unpack();
+      Tensor mask;
+      if (min && max) {
+        mask = (xs >= *min) * (xs <= *max);
+      } else if (min) {
+        mask = xs >= *min;
+      } else {
+        mask = xs <= *max;
+      }
+      return {g[0] * mask};
     });
   }
   return out;

@@ -1,0 +1,217 @@
+// Activation functions: sigmoid, relu, leaky_relu, elu, gelu (exact and tanh), silu, softplus.
+// Backward formulas are built from differentiable ops; gelu's derivative needs erf, so it is its own
+// recorded op (gelu_backward, "GeluBackwardBackward0") whose backward is again differentiable.
+#include <cmath>
+#include <string>
+#include <type_traits>
+
+#include "autograd/record.h"
+#include "ops/elementwise_common.h"
+
+namespace nabla {
+using autograd::record;
+using autograd::SavedVariable;
+using autograd::sum_to;
+using autograd::variable_list;
+using ops::OpId;
+
+namespace {
+// out = f(x) in x's own floating type; integer and bool inputs are an error naming `op` (as in PyTorch).
+template <typename F>
+Tensor floating_only_unary(const Tensor& x, const char* op, F f) {
+  Tensor out = detail::make_empty(x.sizes(), x.dtype());
+  NABLA_DISPATCH_FLOATING(x.dtype(), op, [&] { cpu::map([f](scalar_t v) -> scalar_t { return f(v); }, out, x); });
+  return out;
+}
+
+constexpr double kSqrt1_2 = 0.70710678118654752440;      // 1/sqrt(2)
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;   // 1/sqrt(2 pi)
+constexpr double kGeluBeta = 0.79788456080286535588;     // sqrt(2/pi)
+constexpr double kGeluKappa = 0.044715;
+
+enum class GeluApprox { None, Tanh };
+
+GeluApprox parse_gelu_approx(const std::string& a) {
+  NABLA_CHECK(a == "none" || a == "tanh", "gelu: approximate argument must be either \"none\" or \"tanh\", got \"", a,
+              "\"");
+  return a == "tanh" ? GeluApprox::Tanh : GeluApprox::None;
+}
+
+// d/dx gelu(x) for one element.
+template <typename T>
+T gelu_grad_elem(T x, GeluApprox approx) {
+  if (approx == GeluApprox::None) {
+    const T cdf = T(0.5) * (T(1) + std::erf(x * T(kSqrt1_2)));
+    const T pdf = std::exp(T(-0.5) * x * x) * T(kInvSqrt2Pi);
+    return cdf + x * pdf;
+  }
+  const T inner = T(kGeluBeta) * (x + T(kGeluKappa) * x * x * x);
+  const T t = std::tanh(inner);
+  const T left_derivative = T(0.5) * (T(1) + t);
+  const T right_derivative = T(0.5) * x * (T(1) - t * t) * T(kGeluBeta) * (T(1) + T(3 * kGeluKappa) * x * x);
+  return left_derivative + right_derivative;
+}
+
+// d2/dx2 gelu(x), with differentiable ops (so third derivatives work too).
+Tensor gelu_second_derivative(const Tensor& x, GeluApprox approx) {
+  if (approx == GeluApprox::None) {
+    // phi(x) (2 - x^2), phi the standard normal density.
+    Tensor x2 = x * x;
+    return exp(x2 * -0.5) * kInvSqrt2Pi * rsub(x2, 2.0);
+  }
+  // t = tanh(u), u = b (x + k x^3): f'' = (1 - t^2) (u' + x/2 (u'' - 2 t u'^2)).
+  Tensor x2 = x * x;
+  Tensor t = tanh((x + x2 * x * kGeluKappa) * kGeluBeta);
+  Tensor du = (x2 * (3 * kGeluKappa) + 1.0) * kGeluBeta;
+  Tensor d2u = x * (6 * kGeluBeta * kGeluKappa);
+  return rsub(t * t, 1.0) * (du + x * 0.5 * (d2u - t * du * du * 2.0));
+}
+
+// g * gelu'(x), recorded so that it can itself be differentiated.
+Tensor gelu_backward(const Tensor& g, const Tensor& x, GeluApprox approx) {
+  const ScalarType t = result_type(g, x);
+  auto bc = ops::broadcast2(ops::as_dtype(g, t), ops::as_dtype(x, t), "gelu_backward");
+  Tensor out = detail::make_empty(bc.shape, t);
+  NABLA_DISPATCH_FLOATING(t, "gelu_backward", [&] {
+    cpu::map([approx](scalar_t gv, scalar_t xv) -> scalar_t { return gv * gelu_grad_elem(xv, approx); }, out, bc.a,
+             bc.b);
+  });
+  if (autograd::needs_grad(g, x)) {
+    bool gg = g.requires_grad(), gx = x.requires_grad();
+    record(OpId::GeluBackward, {g, x}, out,
+           [sg = SavedVariable(gx ? g : Tensor()), sx = SavedVariable(x), gg, gx, approx, shape_g = g.sizes().vec(),
+            shape_x = x.sizes().vec()](const variable_list& grads) -> variable_list {
+             Tensor xv = sx.unpack();
+             Tensor dg = gg ? sum_to(gelu_backward(grads[0], xv, approx), shape_g) : Tensor();
+             Tensor dx = gx ? sum_to(grads[0] * sg.unpack() * gelu_second_derivative(xv, approx), shape_x) : Tensor();
+             return {dg, dx};
+           });
+  }
+  return out;
+}
+}  // namespace
+
+Tensor sigmoid(const Tensor& x) {
+  const ScalarType t = ops::float_compute_type(x.dtype());
+  Tensor xv = ops::as_dtype(x, t);
+  Tensor out = floating_only_unary(xv, "sigmoid", [](auto v) {
+    using T = decltype(v);
+    return T(1) / (T(1) + std::exp(-v));
+  });
+  if (autograd::needs_grad(x)) {
+    // g * y * (1 - y) from the saved output.
+    record(OpId::Sigmoid, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
+      Tensor y = sy.unpack();
+      return {g[0] * (rsub(y, 1) * y)};
+    });
+  }
+  return out;
+}
+
+Tensor relu(const Tensor& x) {
+  NABLA_CHECK(x.dtype() != kBool, "relu: boolean inputs not supported; convert with .to(nabla::kFloat) first");
+  Tensor out = detail::make_empty(x.sizes(), x.dtype());
+  NABLA_DISPATCH_NUMERIC(x.dtype(), "relu", [&] {
+    cpu::map(
+        [](scalar_t v) -> scalar_t {
+          if constexpr (std::is_unsigned_v<scalar_t>) {
+            return v;
+          } else {
+            return v < scalar_t(0) ? scalar_t(0) : v;  // NaN stays NaN
+          }
+        },
+        out, x);
+  });
+  if (autograd::needs_grad(x)) {
+    record(OpId::Relu, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
+      return {g[0] * (sy.unpack() > 0)};
+    });
+  }
+  return out;
+}
+
+Tensor leaky_relu(const Tensor& x, const Scalar& negative_slope) {
+  const double slope = negative_slope.to_double();
+  Tensor out = floating_only_unary(x, "leaky_relu", [slope](auto v) {
+    using T = decltype(v);
+    return v > T(0) ? v : v * T(slope);
+  });
+  if (autograd::needs_grad(x)) {
+    record(OpId::LeakyRelu, {x}, out, [sx = SavedVariable(x), slope](const variable_list& g) -> variable_list {
+      return {where(sx.unpack() > 0, g[0], g[0] * slope)};
+    });
+  }
+  return out;
+}
+
+Tensor elu(const Tensor& x, const Scalar& alpha, const Scalar& scale, const Scalar& input_scale) {
+  const double a = alpha.to_double(), s = scale.to_double(), is = input_scale.to_double();
+  // x > 0: scale x;  x <= 0: scale alpha (exp(input_scale x) - 1)
+  Tensor out = floating_only_unary(x, "elu", [a, s, is](auto v) {
+    using T = decltype(v);
+    return v > T(0) ? v * T(s) : std::expm1(v * T(is)) * T(a * s);
+  });
+  if (autograd::needs_grad(x)) {
+    record(OpId::Elu, {x}, out, [sx = SavedVariable(x), a, s, is](const variable_list& g) -> variable_list {
+      Tensor xv = sx.unpack();
+      // exp of the clamped input: no overflow on the positive side, whose branch where() drops anyway.
+      Tensor neg_branch = g[0] * (exp(clamp(xv, std::nullopt, 0) * is) * (is * a * s));
+      return {where(xv > 0, g[0] * s, neg_branch)};
+    });
+  }
+  return out;
+}
+
+Tensor gelu(const Tensor& x, const std::string& approximate) {
+  const GeluApprox approx = parse_gelu_approx(approximate);
+  Tensor out = approx == GeluApprox::None ? floating_only_unary(x, "gelu", [](auto v) {
+    using T = decltype(v);
+    return T(0.5) * v * (T(1) + std::erf(v * T(kSqrt1_2)));
+  })
+                                          : floating_only_unary(x, "gelu", [](auto v) {
+                                              using T = decltype(v);
+                                              const T inner = T(kGeluBeta) * (v + T(kGeluKappa) * v * v * v);
+                                              return T(0.5) * v * (T(1) + std::tanh(inner));
+                                            });
+  if (autograd::needs_grad(x)) {
+    record(OpId::Gelu, {x}, out, [sx = SavedVariable(x), approx](const variable_list& g) -> variable_list {
+      return {gelu_backward(g[0], sx.unpack(), approx)};
+    });
+  }
+  return out;
+}
+
+Tensor silu(const Tensor& x) {
+  Tensor out = floating_only_unary(x, "silu", [](auto v) {
+    using T = decltype(v);
+    return v / (T(1) + std::exp(-v));
+  });
+  if (autograd::needs_grad(x)) {
+    // d/dx x s(x) = s (1 + x (1 - s))
+    record(OpId::Silu, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
+      Tensor xv = sx.unpack();
+      Tensor s = sigmoid(xv);
+      return {g[0] * (s * (xv * rsub(s, 1) + 1))};
+    });
+  }
+  return out;
+}
+
+Tensor softplus(const Tensor& x, const Scalar& beta, const Scalar& threshold) {
+  const double b = beta.to_double(), th = threshold.to_double();
+  // log(1 + exp(beta x)) / beta, linear (x) where beta x > threshold.
+  Tensor out = floating_only_unary(x, "softplus", [b, th](auto v) {
+    using T = decltype(v);
+    const T z = v * T(b);
+    return z > T(th) ? v : std::log1p(std::exp(z)) / T(b);
+  });
+  if (autograd::needs_grad(x)) {
+    record(OpId::Softplus, {x}, out, [sx = SavedVariable(x), b, th](const variable_list& g) -> variable_list {
+      Tensor z = sx.unpack() * b;
+      return {where(z > th, g[0], g[0] * sigmoid(z))};
+    });
+  }
+  return out;
+}
+
+}  // namespace nabla
