@@ -1,6 +1,7 @@
 // Core views: view, reshape, expand, contiguous, clone, dtype conversion; broadcasting rules.
 #include "autograd/record.h"
 #include "ops/elementwise_common.h"
+#include "ops/shape_common.h"
 #include "nabla/ops/reduce.h"
 
 namespace nabla {
@@ -81,10 +82,8 @@ std::optional<std::vector<int64_t>> view_strides(IntArrayRef sizes, IntArrayRef 
   return out;
 }
 
-void mark_view(const Tensor& out, const Tensor& base) {
-  if (base.requires_grad() && GradMode::is_enabled()) autograd::autograd_meta(out).is_view = true;
-}
 }  // namespace
+using ops::mark_view;
 
 Tensor view(const Tensor& x, IntArrayRef size) {
   auto ns = infer_size(size, x.numel(), "view");
