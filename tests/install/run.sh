@@ -8,6 +8,7 @@ build="$(cd "${1:?usage: run.sh <nabla build dir> [scratch dir] [c++ compiler]}"
 scratch="${2:-$(mktemp -d)}"
 cxx="${3:-c++}"
 mkdir -p "$scratch"
+scratch="$(cd "$scratch" && pwd)"
 rm -rf "$scratch/prefix" "$scratch/consumer" "$scratch/app_pkgconfig"
 prefix="$scratch/prefix"
 
