@@ -36,14 +36,15 @@ FAMILIES = {}  # family -> list of case specs
 class In:
     """One input. kind: 'float' (cast to the case dtype), 'int64' or 'bool'."""
 
-    def __init__(self, kind, values, transpose=None, requires_grad=True):
+    def __init__(self, kind, values, transpose=None, requires_grad=True, fixed_dtype=None):
         self.kind = kind
+        self.fixed_dtype = fixed_dtype  # a float input that keeps this dtype in every case (type promotion)
         self.values = np.asarray(values)  # values of the contiguous base
         self.transpose = transpose
         self.requires_grad = requires_grad and kind == "float"
 
 
-def U(shape, lo=-1.0, hi=1.0, away=0.0, t=None, rg=True, signs=False):
+def U(shape, lo=-1.0, hi=1.0, away=0.0, t=None, rg=True, signs=False, dtype=None):
     """Deferred uniform input; `away`: |x| >= away; `signs`: random sign on [lo, hi) magnitudes."""
 
     def make(rng):
@@ -52,13 +53,17 @@ def U(shape, lo=-1.0, hi=1.0, away=0.0, t=None, rg=True, signs=False):
             x = np.where(np.abs(x) < away, np.sign(x + 1e-30) * away + x, x)
         if signs:
             x = x * rng.choice([-1.0, 1.0], size=shape)
-        return In("float", x, t, rg)
+        return In("float", x, t, rg, dtype)
 
     return make
 
 
 def Fx(values, t=None, rg=True):
     return lambda rng: In("float", np.asarray(values, dtype=np.float64), t, rg)
+
+
+def Ir(shape, lo, hi):
+    return lambda rng: In("int64", rng.integers(lo, hi, size=shape), None, False)
 
 
 def I(values):
@@ -106,7 +111,7 @@ def dtype_name(dt):
 
 def materialize(spec, dtype):
     if spec.kind == "float":
-        base = torch.tensor(spec.values, dtype=torch.float64).to(dtype)
+        base = torch.tensor(spec.values, dtype=torch.float64).to(spec.fixed_dtype or dtype)
     elif spec.kind == "int64":
         base = torch.tensor(spec.values, dtype=torch.int64)
     else:
@@ -199,6 +204,13 @@ def binary_cases(op, fn, b_lo=-1.0, b_hi=1.0, b_away=0.0, a_lo=-1.0, a_hi=1.0, a
     case(family, op, "scalar_tensor_0d", [A((2, 3)), Bb(())], fn)
 
 
+def promotion_cases(op, fn, b_lo=-1.0, b_hi=1.0, signs=False):
+    """Mixed dtypes: a float64 operand promotes a float32 one; an int64 tensor with a float scalar gives float32."""
+    case("elementwise", op, "promote_f64_rhs", [U((3, 4)), U((4,), b_lo, b_hi, signs=signs, dtype=torch.float64)], fn)
+    case("elementwise", op, "promote_f64_lhs_0d", [U((), dtype=torch.float64), U((2, 3), b_lo, b_hi, signs=signs)], fn)
+    case("elementwise", op, "int_tensor_float_scalar", [Ir((2, 3), -5, 6)], fn, {"other": 2.5}, grad=False)
+
+
 def add_like(op):
     tf = getattr(torch, op)
 
@@ -218,6 +230,7 @@ def build_elementwise():
         case("elementwise", op, "scalar", [U((3, 4))], fn, {"other": 1.75})
         case("elementwise", op, "scalar_int", [U((3, 4))], fn, {"other": 3})
         case("elementwise", op, "scalar_alpha", [U((2, 3))], fn, {"other": 0.5, "alpha": -2})
+        promotion_cases(op, fn)
 
     def mul_fn(x, a):
         if a.get("self"):
@@ -227,6 +240,7 @@ def build_elementwise():
     binary_cases("mul", mul_fn)
     case("elementwise", "mul", "scalar", [U((3, 4))], mul_fn, {"other": -1.5})
     case("elementwise", "mul", "self", [U((3, 4))], mul_fn, {"self": True})
+    promotion_cases("mul", mul_fn)
 
     def div_fn(x, a):
         if "scalar_first" in a:
@@ -243,6 +257,8 @@ def build_elementwise():
     case("elementwise", "div", "scalar", [U((3, 4))], div_fn, {"other": 2.5})
     case("elementwise", "div", "scalar_int", [U((3, 4))], div_fn, {"other": 3})
     case("elementwise", "div", "scalar_by_tensor", [U((3, 4), 0.5, 2.0, signs=True)], div_fn, {"scalar_first": 1.5})
+    promotion_cases("div", div_fn, 0.5, 2.0, signs=True)
+    case("elementwise", "div", "int_by_int", [Ir((2, 3), -5, 6), I([[1, 2, 3], [-2, 4, 7]])], div_fn, grad=False)
 
     def pow_fn(x, a):
         if "base" in a:
