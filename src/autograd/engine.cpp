@@ -3,11 +3,11 @@
 #include "nabla/autograd/engine.h"
 
 #include <cmath>
-#include <queue>
+#include <algorithm>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "autograd/current_node.h"
+#include "autograd/record.h"
 #include "core/make.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/elementwise.h"
@@ -17,12 +17,12 @@
 namespace nabla::autograd {
 
 namespace {
-thread_local std::shared_ptr<Node> t_current;
+thread_local Node* t_current = nullptr;
 }
-std::shared_ptr<Node> current_node() { return t_current; }
+std::shared_ptr<Node> current_node() { return t_current ? t_current->shared_from_this() : nullptr; }
 std::string current_node_name() { return t_current ? t_current->name() : std::string("backward"); }
-CurrentNodeGuard::CurrentNodeGuard(std::shared_ptr<Node> n) : prev_(std::move(t_current)) { t_current = std::move(n); }
-CurrentNodeGuard::~CurrentNodeGuard() { t_current = std::move(prev_); }
+CurrentNodeGuard::CurrentNodeGuard(Node* n) : prev_(t_current) { t_current = n; }
+CurrentNodeGuard::~CurrentNodeGuard() { t_current = prev_; }
 
 namespace {
 
@@ -32,114 +32,230 @@ struct Capture {
   size_t slot;
 };
 
+// True when t holds a NaN or an infinity (anomaly mode). Reads the values directly, needing no other op.
 bool has_non_finite(const Tensor& t) {
-  if (!t.defined() || !t.is_floating_point()) return false;
+  if (!t.defined() || !t.is_floating_point() || t.numel() == 0) return false;
   NoGradGuard g;
-  Tensor d = t.detach();
-  return !(d - d).eq(0).all().item<bool>();  // x - x is NaN for NaN and +-Inf
+  Tensor d = t.detach().to(kFloat64).contiguous();
+  const double* p = d.data_ptr<double>();
+  for (int64_t i = 0, n = d.numel(); i < n; ++i)
+    if (!std::isfinite(p[i])) return true;
+  return false;
 }
 
-// Runs the graph from `roots` with `root_grads`. When `captures` is empty, leaves accumulate into .grad();
-// otherwise the gradient reaching each capture point is stored in `captured` and leaves are not touched.
-void run(const std::vector<Edge>& roots, const tensor_list& root_grads, bool keep_graph, bool create_graph,
-         const std::vector<Capture>& captures, tensor_list* captured) {
-  // 1. Dependencies: how many edges point at each node.
-  std::unordered_map<Node*, int> deps;
-  std::unordered_set<Node*> seen;
-  std::vector<Node*> stack;
-  for (const auto& r : roots) {
-    if (r.function && seen.insert(r.function.get()).second) stack.push_back(r.function.get());
+// Per-node bookkeeping of one backward pass.
+struct NodeTask {
+  Node* node = nullptr;
+  int deps = 0;          // edges from not-yet-run nodes still to deliver a gradient
+  bool needed = true;    // (grad only) this node or one below it is a capture point
+  bool execute = true;   // (grad only) some child is needed, so apply() must run
+  bool captured = false; // (grad only) a capture point
+  variable_list inputs;  // gradients of the node's forward outputs, summed as they arrive
+};
+
+// The tasks of one pass, found by node: a linear scan for the small graphs of typical steps (no hashing, one
+// allocation), a hash index once the graph grows.
+class TaskTable {
+ public:
+  // Index of n's task, creating it when new (second: whether it was created).
+  std::pair<size_t, bool> find_or_add(Node* n) {
+    if (size_t i = find(n); i != kNone) return {i, false};
+    tasks_.emplace_back().node = n;
+    const size_t i = tasks_.size() - 1;
+    if (!index_.empty() || tasks_.size() > kLinear) {
+      if (index_.empty()) {
+        index_.reserve(tasks_.size() * 2);
+        for (size_t k = 0; k < tasks_.size(); ++k) index_.emplace(tasks_[k].node, k);
+      } else {
+        index_.emplace(n, i);
+      }
+    }
+    return {i, true};
   }
-  while (!stack.empty()) {
-    Node* n = stack.back();
-    stack.pop_back();
-    for (const auto& e : n->next_edges()) {
-      if (!e.function) continue;
-      ++deps[e.function.get()];
-      if (seen.insert(e.function.get()).second) stack.push_back(e.function.get());
+  size_t find(Node* n) const {
+    if (!index_.empty()) {
+      auto it = index_.find(n);
+      return it == index_.end() ? kNone : it->second;
+    }
+    for (size_t i = 0; i < tasks_.size(); ++i)
+      if (tasks_[i].node == n) return i;
+    return kNone;
+  }
+  NodeTask& at(size_t i) { return tasks_[i]; }
+  NodeTask& of(Node* n) { return tasks_[find(n)]; }  // n must be in the table
+
+  static constexpr size_t kNone = size_t(-1);
+
+ private:
+  static constexpr size_t kLinear = 16;
+  std::vector<NodeTask> tasks_;
+  std::unordered_map<Node*, size_t> index_;
+};
+
+struct ReadyEntry {
+  uint64_t seq;
+  Node* node;
+  bool operator<(const ReadyEntry& o) const { return seq < o.seq; }  // max-heap: most recent node first
+};
+
+// Gradient `g` flowing into forward output `input_nr` of `node` from `from` (for messages): checks and fixes
+// its shape and dtype against the output's metadata.
+Tensor validate_gradient(Tensor g, const Node& node, uint32_t input_nr, const Node* from, size_t index) {
+  const auto& m = node.output_meta(input_nr);
+  auto gs = g.sizes();
+  if (!(gs.size() == m.sizes.size() && std::equal(m.sizes.begin(), m.sizes.end(), gs.begin()))) {
+    // A gradient of a broadcast shape (e.g. from a custom Function) is summed down, as PyTorch does.
+    bool expandable = gs.size() >= m.sizes.size();
+    for (size_t i = 0; expandable && i < m.sizes.size(); ++i) {
+      int64_t ms = m.sizes[i], s = gs[gs.size() - m.sizes.size() + i];
+      expandable = ms == s || ms == 1;
+    }
+    NABLA_CHECK(expandable, "backward: Function ", from ? from->name() : std::string("backward"),
+                " returned an invalid gradient at index ", index, " - got ", gs.vec(),
+                " but expected shape compatible with ", m.sizes);
+    g = sum_to(g, m.sizes);
+  }
+  if (g.dtype() != m.dtype) g = g.to(m.dtype);
+  return g;
+}
+
+// Runs the graph from `roots` with `root_grads`. Without captures, leaves accumulate into .grad(); with
+// captures (autograd::grad), the gradient reaching each capture point is summed into (*captured)[slot], leaves
+// are left alone and only nodes on a path to a capture point run.
+void run(const std::vector<Edge>& roots, tensor_list& root_grads, bool keep_graph, bool create_graph,
+         const std::vector<Capture>& captures, tensor_list* captured) {
+  const bool capturing = captured != nullptr;
+  TaskTable tasks;
+
+  // 1. Discover the graph with an explicit stack (no recursion): count dependencies and, when capturing, find
+  //    which nodes lead to a capture point (post-order: a node is needed when it or a child is).
+  {
+    struct Frame {
+      Node* node;
+      size_t task;
+      size_t next;
+    };
+    std::vector<Frame> stack;
+    auto visit = [&](Node* n) {
+      auto [i, inserted] = tasks.find_or_add(n);
+      if (inserted) {
+        if (capturing) {
+          NodeTask& t = tasks.at(i);
+          t.captured = std::any_of(captures.begin(), captures.end(), [n](const Capture& c) { return c.node == n; });
+          t.needed = t.captured;
+          t.execute = false;
+        }
+        stack.push_back({n, i, 0});
+      }
+      return i;
+    };
+    for (const auto& r : roots)
+      if (r.function) visit(r.function.get());
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      const auto& edges = f.node->next_edges();
+      if (f.next < edges.size()) {
+        Node* child = edges[f.next++].function.get();
+        if (!child) continue;
+        size_t ci = visit(child);  // may reallocate `stack`: f is not used after this
+        ++tasks.at(ci).deps;
+        continue;
+      }
+      if (capturing) {
+        for (const auto& e : edges) {
+          if (e.function && tasks.of(e.function.get()).needed) {
+            tasks.at(f.task).execute = true;
+            tasks.at(f.task).needed = true;
+            break;
+          }
+        }
+      }
+      stack.pop_back();
     }
   }
 
-  // 2. Input buffers and the ready queue.
-  struct Entry {
-    std::shared_ptr<Node> node;
-    bool operator<(const Entry& o) const { return node->sequence_nr() < o.node->sequence_nr(); }
+  // 2. Seed the roots and run nodes whose dependencies are all in, most recently created first.
+  std::vector<ReadyEntry> heap;
+  auto push_ready = [&](Node* n) {
+    heap.push_back({n->sequence_nr(), n});
+    std::push_heap(heap.begin(), heap.end());
   };
-  std::unordered_map<Node*, variable_list> buffers;
-  auto accumulate = [&](const std::shared_ptr<Node>& n, uint32_t input_nr, const Tensor& g) {
-    auto& buf = buffers[n.get()];
-    if (buf.size() < n->num_outputs()) buf.resize(n->num_outputs());
+  auto add_input = [&](NodeTask& task, Node* n, uint32_t input_nr, Tensor&& g) {
+    if (task.inputs.empty()) task.inputs.resize(n->num_outputs());
     if (!g.defined()) return;
-    Tensor& slot = buf.at(input_nr);
-    slot = slot.defined() ? slot + g : g;
+    Tensor& slot = task.inputs[input_nr];
+    slot = slot.defined() ? slot + g : std::move(g);
   };
-  std::priority_queue<Entry> ready;
   for (size_t i = 0; i < roots.size(); ++i) {
     if (!roots[i].function) continue;
-    accumulate(roots[i].function, roots[i].input_nr, root_grads[i]);
+    Node* n = roots[i].function.get();
+    add_input(tasks.of(n), n, roots[i].input_nr, std::move(root_grads[i]));
   }
   for (const auto& r : roots) {
-    if (r.function && deps[r.function.get()] == 0 && buffers.count(r.function.get())) {
-      ready.push({r.function});
-      deps[r.function.get()] = -1;  // queued
+    if (!r.function) continue;
+    NodeTask& t = tasks.of(r.function.get());
+    if (t.deps == 0 && t.needed) {
+      t.deps = -1;  // queued
+      push_ready(r.function.get());
     }
   }
 
-  const bool capturing = captured != nullptr;
   AutoGradMode grad_mode(create_graph);
-  while (!ready.empty()) {
-    std::shared_ptr<Node> node = ready.top().node;
-    ready.pop();
-    variable_list inputs = std::move(buffers[node.get()]);
-    buffers.erase(node.get());
+  const bool anomaly = AnomalyMode::is_enabled();
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end());
+    Node* node = heap.back().node;
+    heap.pop_back();
+    NodeTask& task = tasks.of(node);
+    variable_list inputs = std::move(task.inputs);
     inputs.resize(node->num_outputs());
-    for (uint32_t i = 0; i < inputs.size(); ++i) inputs[i] = node->run_pre_hooks(i, std::move(inputs[i]));
-    if (capturing) {
+    for (uint32_t i = 0; i < inputs.size(); ++i) {
+      if (inputs[i].defined()) inputs[i] = node->run_pre_hooks(i, std::move(inputs[i]));
+    }
+    if (task.captured) {
       for (const auto& c : captures) {
-        if (c.node == node.get() && inputs[c.input_nr].defined()) {
-          Tensor& dst = (*captured)[c.slot];
-          dst = dst.defined() ? dst + inputs[c.input_nr] : inputs[c.input_nr];
-        }
+        if (c.node != node || !inputs[c.input_nr].defined()) continue;
+        Tensor& dst = (*captured)[c.slot];
+        dst = dst.defined() ? dst + inputs[c.input_nr] : inputs[c.input_nr];
       }
     }
+    if (!task.execute) continue;  // grad(): nothing below this node is wanted
     variable_list outputs;
-    bool is_accumulator = dynamic_cast<AccumulateGrad*>(node.get()) != nullptr;
     bool any_grad = false;
     for (const auto& g : inputs) any_grad = any_grad || g.defined();
-    if (any_grad && !(capturing && is_accumulator)) {
+    if (any_grad && !(capturing && node->is_accumulate_grad())) {
+      // The node stays alive while it runs: the roots and the edges of the nodes above it own it.
       CurrentNodeGuard guard(node);
-      outputs = node->apply(std::move(inputs));
-      if (AnomalyMode::is_enabled()) {
-        for (size_t i = 0; i < outputs.size(); ++i) {
-          NABLA_CHECK(!has_non_finite(outputs[i]), "anomaly: Function '", node->name(), "' returned nan or inf values "
-                      "in its ", i, "th output; the node was created by the forward op '", node->forward_name(), "'",
-                      node->anomaly_trace.empty() ? "" : " (recorded while anomaly mode was on)");
+      if (anomaly) {
+        try {
+          outputs = node->apply(std::move(inputs));
+        } catch (const Error& e) {
+          throw Error(std::string(e.what()) + " [anomaly mode: the failing node " + node->name() +
+                      " was created by the forward op '" + node->forward_name() + "']");
         }
+        for (size_t i = 0; i < outputs.size(); ++i) {
+          NABLA_CHECK(!has_non_finite(outputs[i]), "anomaly: Function '", node->name(), "' returned nan or inf "
+                      "values in its ", i, "th output; the node was created by the forward op '",
+                      node->forward_name(), "'. Check that op's inputs (e.g. sqrt or log at 0, division by 0).");
+        }
+      } else {
+        outputs = node->apply(std::move(inputs));
       }
-      if (!keep_graph) node->release_variables();
     }
+    if (!keep_graph) node->release_variables();
     const auto& edges = node->next_edges();
-    for (size_t i = 0; i < edges.size() && i < outputs.size(); ++i) {
-      const Edge& e = edges[i];
-      if (!e.function) continue;
-      Tensor g = outputs[i];
-      if (g.defined()) {
-        const auto& m = e.function->output_meta(e.input_nr);
-        NABLA_CHECK(g.sizes().size() == m.sizes.size() &&
-                        std::equal(m.sizes.begin(), m.sizes.end(), g.sizes().begin()),
-                    "backward: Function ", node->name(), " returned an invalid gradient at index ", i,
-                    " - got ", g.sizes().vec(), " but expected shape compatible with ", m.sizes);
-        if (g.dtype() != m.dtype) g = g.to(m.dtype);
-      }
-      accumulate(e.function, e.input_nr, g);
-    }
     for (size_t i = 0; i < edges.size(); ++i) {
       const Edge& e = edges[i];
       if (!e.function) continue;
-      int& d = deps[e.function.get()];
-      if (d > 0 && --d == 0) {
-        d = -1;
-        ready.push({e.function});
+      NodeTask& child = tasks.of(e.function.get());
+      if (!child.needed) continue;
+      if (i < outputs.size() && outputs[i].defined()) {
+        add_input(child, e.function.get(), e.input_nr,
+                  validate_gradient(std::move(outputs[i]), *e.function, e.input_nr, node, i));
+      }
+      if (child.deps > 0 && --child.deps == 0) {
+        child.deps = -1;
+        push_ready(e.function.get());
       }
     }
   }
@@ -147,9 +263,11 @@ void run(const std::vector<Edge>& roots, const tensor_list& root_grads, bool kee
 
 std::vector<Edge> root_edges(const tensor_list& tensors, const char* op) {
   std::vector<Edge> roots;
-  for (const auto& t : tensors) {
-    NABLA_CHECK(t.defined(), op, ": got an undefined tensor");
-    NABLA_CHECK(t.requires_grad(), op, ": element 0 of tensors does not require grad and does not have a "
+  roots.reserve(tensors.size());
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const Tensor& t = tensors[i];
+    NABLA_CHECK(t.defined(), op, ": element ", i, " of tensors is undefined");
+    NABLA_CHECK(t.requires_grad(), op, ": element ", i, " of tensors does not require grad and does not have a "
                 "grad_fn. Did you forget requires_grad(true) on an input, or compute it under NoGradGuard?");
     roots.push_back(gradient_edge(t));
   }
@@ -160,6 +278,7 @@ tensor_list root_gradients(const tensor_list& tensors, const tensor_list& grads,
   NABLA_CHECK(grads.empty() || grads.size() == tensors.size(), op, ": got ", grads.size(), " gradients for ",
               tensors.size(), " tensors");
   tensor_list out;
+  out.reserve(tensors.size());
   for (size_t i = 0; i < tensors.size(); ++i) {
     const Tensor& t = tensors[i];
     if (i < grads.size() && grads[i].defined()) {
@@ -189,7 +308,7 @@ void backward(const tensor_list& tensors, const tensor_list& grad_tensors, std::
   }
   // backward(inputs=...): accumulate only into the given tensors.
   auto g = grad(tensors, inputs, grads, keep, create_graph, /*allow_unused=*/true);
-  NoGradGuard ng;
+  AutoGradMode mode(create_graph);
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!g[i].defined()) continue;
     Tensor& dst = const_cast<Tensor&>(inputs[i]).mutable_grad();

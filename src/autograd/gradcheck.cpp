@@ -24,9 +24,10 @@ double* element(const Tensor& t, int64_t i) {
   return t.data_ptr<double>() + off;
 }
 
-double value_at(const Tensor& t, int64_t i) {
-  Tensor c = t.detach().to(kFloat64).contiguous();
-  return c.data_ptr<double>()[i];
+// t as a contiguous float64 copy (or t itself when it already is one), outside any graph.
+Tensor dense64(const Tensor& t) {
+  NoGradGuard ng;
+  return t.detach().to(kFloat64).contiguous();
 }
 
 // Fixed, distinct weights (1/7 .. 7/7 repeating) shaped like t, float64.
@@ -41,53 +42,67 @@ Tensor arange_weights(const Tensor& t) {
 
 bool gradcheck(const std::function<tensor_list(const tensor_list&)>& fn, const tensor_list& inputs, double eps,
                double atol, double rtol) {
-  for (const auto& x : inputs) {
-    NABLA_CHECK(!x.requires_grad() || x.dtype() == kFloat64,
-                "gradcheck: inputs that require grad must be float64 (got ", x.dtype(), "); use .to(nabla::kDouble)");
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    const Tensor& x = inputs[k];
+    NABLA_CHECK(!x.defined() || !x.requires_grad() || x.dtype() == kFloat64, "gradcheck: input ", k,
+                " requires grad but has dtype ", x.dtype(), "; gradcheck needs float64 inputs (use .to(nabla::kDouble))");
   }
   tensor_list outs;
   {
+    AutoGradMode on(true);
     outs = fn(inputs);
   }
   for (size_t o = 0; o < outs.size(); ++o) {
     const Tensor out = outs[o];
-    if (!out.defined() || !out.requires_grad() || !out.is_floating_point()) continue;
+    // Integer and bool outputs are not differentiable. A floating output without a history claims a zero
+    // Jacobian: the numerical one must then be zero too (as PyTorch checks), which catches a backward that
+    // silently detaches.
+    if (!out.defined() || !out.is_floating_point()) continue;
+    const bool differentiable = out.requires_grad();
     const int64_t n_out = out.numel();
     for (size_t k = 0; k < inputs.size(); ++k) {
       const Tensor& x = inputs[k];
-      if (!x.requires_grad()) continue;
+      if (!x.defined() || !x.requires_grad()) continue;
       const int64_t n_in = x.numel();
-      // Analytic: one backward per output element (row of the Jacobian).
+      // Analytic: one backward per output element (row r of the Jacobian).
       std::vector<double> analytic(size_t(n_out * n_in), 0.0);
-      for (int64_t r = 0; r < n_out; ++r) {
-        Tensor go = zeros(out.sizes(), TensorOptions().dtype(out.dtype()));
-        NoGradGuard ng;
-        cpu::fill(go.reshape({-1}).narrow(0, r, 1), 1.0);
+      for (int64_t r = 0; r < n_out && differentiable; ++r) {
+        Tensor go = zeros(out.sizes(), TensorOptions().dtype(kFloat64));
+        go.data_ptr<double>()[r] = 1.0;
+        if (out.dtype() != kFloat64) go = go.to(out.dtype());
         AutoGradMode on(true);
-        auto g = grad({out}, {x}, {go}, /*retain_graph=*/true, false, /*allow_unused=*/true)[0];
+        Tensor g = grad({out}, {x}, {go}, /*retain_graph=*/true, false, /*allow_unused=*/true)[0];
         if (!g.defined()) continue;
-        for (int64_t c = 0; c < n_in; ++c) analytic[size_t(r * n_in + c)] = value_at(g.reshape({-1}).narrow(0, c, 1), 0);
+        NABLA_CHECK(g.sizes().vec() == x.sizes().vec(), "gradcheck: the gradient of input ", k, " has shape ",
+                    g.sizes().vec(), " but the input has shape ", x.sizes().vec());
+        Tensor gd = dense64(g);
+        const double* gp = gd.data_ptr<double>();
+        for (int64_t c = 0; c < n_in; ++c) analytic[size_t(r * n_in + c)] = gp[c];
       }
-      // Numerical: perturb each input element.
+      // Numerical: perturb each input element in place (through its strides) and difference the outputs.
       for (int64_t c = 0; c < n_in; ++c) {
         double* p = element(x, c);
         const double orig = *p;
-        tensor_list plus, minus;
+        Tensor plus, minus;
         {
           NoGradGuard ng;
           *p = orig + eps;
-          plus = fn(inputs);
+          plus = dense64(fn(inputs).at(o));
           *p = orig - eps;
-          minus = fn(inputs);
+          minus = dense64(fn(inputs).at(o));
           *p = orig;
         }
-        Tensor diff = ((plus[o].to(kFloat64) - minus[o].to(kFloat64)) / (2 * eps)).contiguous();
+        NABLA_CHECK(plus.numel() == n_out && minus.numel() == n_out, "gradcheck: output ", o,
+                    " changed size when input ", k, " was perturbed");
+        const double* pp = plus.data_ptr<double>();
+        const double* mp = minus.data_ptr<double>();
         for (int64_t r = 0; r < n_out; ++r) {
-          double num = diff.data_ptr<double>()[r];
+          double num = (pp[r] - mp[r]) / (2 * eps);
           double ana = analytic[size_t(r * n_in + c)];
           NABLA_CHECK(std::abs(num - ana) <= atol + rtol * std::abs(num), "gradcheck: Jacobian mismatch for output ",
                       o, " with respect to input ", k, ", output element ", r, ", input element ", c,
-                      ": numerical ", num, " vs analytical ", ana);
+                      ": numerical ", num, " vs analytical ", ana, " (grad_fn ",
+                      out.grad_fn() ? out.grad_fn()->name() : std::string("none"), ")");
         }
       }
     }

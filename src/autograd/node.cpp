@@ -12,32 +12,89 @@ namespace {
 std::atomic<uint64_t> g_sequence{0};
 std::atomic<unsigned> g_hook_handle{1};
 
-// Destroying the last reference to a long chain of nodes would recurse once per node and overflow the
-// stack. Instead, a dying node hands its edges to this thread-local list, and the outermost destructor
-// drains it in a loop.
-thread_local std::vector<std::shared_ptr<Node>>* t_pending = nullptr;
+// What dying nodes hand over instead of freeing it recursively (see defer_release in node.h). Thread-local:
+// each thread drains what its own destructors queue, so no locking is needed.
+struct ReleaseQueue {
+  std::vector<std::shared_ptr<Node>> nodes;
+  std::vector<BackwardFn> fns;
+  std::vector<Tensor> tensors;
+  void drain() {
+    for (;;) {
+      if (!nodes.empty()) {
+        std::shared_ptr<Node> n = std::move(nodes.back());
+        nodes.pop_back();
+        n.reset();  // may queue more
+      } else if (!fns.empty()) {
+        BackwardFn f = std::move(fns.back());
+        fns.pop_back();
+        f = nullptr;
+      } else if (!tensors.empty()) {
+        Tensor t = std::move(tensors.back());
+        tensors.pop_back();
+        t = Tensor();
+      } else {
+        return;
+      }
+    }
+  }
+};
+thread_local ReleaseQueue* t_queue = nullptr;
+
+// Outermost call: frees `release()`'s objects now, with the queue installed so that nested destructors only
+// queue; then drains. Nested call: `queue(q)` moves the objects into the active queue.
+template <typename Release, typename Queue>
+void release_or_queue(Release release, Queue queue) {
+  if (t_queue) {
+    queue(*t_queue);
+    return;
+  }
+  ReleaseQueue q;
+  t_queue = &q;
+  release();
+  q.drain();
+  t_queue = nullptr;
+}
 }  // namespace
+
+void defer_release(std::vector<Edge>& edges) {
+  release_or_queue([&] { edges.clear(); },
+                   [&](ReleaseQueue& q) {
+                     for (auto& e : edges)
+                       if (e.function) q.nodes.push_back(std::move(e.function));
+                     edges.clear();
+                   });
+}
+
+void defer_release(BackwardFn&& fn) {
+  if (!fn) return;
+  release_or_queue([&] { fn = nullptr; }, [&](ReleaseQueue& q) { q.fns.push_back(std::move(fn)); });
+}
+
+void defer_release(std::vector<Tensor>& tensors) {
+  release_or_queue([&] { tensors.clear(); },
+                   [&](ReleaseQueue& q) {
+                     for (auto& t : tensors)
+                       if (t.defined()) q.tensors.push_back(std::move(t));
+                     tensors.clear();
+                   });
+}
 
 unsigned next_hook_handle() { return g_hook_handle++; }
 
 Node::Node() : sequence_nr_(g_sequence++) {}
 
 Node::~Node() {
-  std::vector<std::shared_ptr<Node>> local;
-  bool outermost = t_pending == nullptr;
-  if (outermost) t_pending = &local;
-  for (auto& e : next_edges_) {
-    if (e.function) t_pending->push_back(std::move(e.function));
-  }
-  next_edges_.clear();
-  if (outermost) {
-    while (!local.empty()) {
-      std::shared_ptr<Node> n = std::move(local.back());
-      local.pop_back();
-      n.reset();  // may push more nodes onto `local`
-    }
-    t_pending = nullptr;
-  }
+  // Hooks may capture tensors (and so other graphs): free them under the same queue.
+  release_or_queue([&] { pre_hooks_.clear(), retain_grad_hooks_.clear(), next_edges_.clear(); },
+                   [&](ReleaseQueue& q) {
+                     for (auto& e : next_edges_)
+                       if (e.function) q.nodes.push_back(std::move(e.function));
+                     next_edges_.clear();
+                     for (auto& h : pre_hooks_) q.fns.push_back([f = std::move(h.fn)](const variable_list&) {
+                       return variable_list{};
+                     });
+                     pre_hooks_.clear();
+                   });
 }
 
 uint32_t Node::add_output(const Tensor& t) {
@@ -55,12 +112,35 @@ void Node::remove_pre_hook(unsigned handle) {
   std::erase_if(pre_hooks_, [handle](const PreHook& h) { return h.handle == handle; });
 }
 
-Tensor Node::run_pre_hooks(uint32_t output_nr, Tensor grad) {
-  for (auto& h : pre_hooks_) {
-    if (h.output_nr != output_nr || !grad.defined()) continue;
-    Tensor r = h.fn(grad);
-    if (r.defined()) grad = r;
+void Node::set_retain_grad_hook(uint32_t output_nr, GradHook hook) {
+  for (auto& [nr, fn] : retain_grad_hooks_) {
+    if (nr == output_nr) {
+      fn = std::move(hook);
+      return;
+    }
   }
+  retain_grad_hooks_.emplace_back(output_nr, std::move(hook));
+}
+
+GradHook Node::take_retain_grad_hook(uint32_t output_nr) {
+  for (size_t i = 0; i < retain_grad_hooks_.size(); ++i) {
+    if (retain_grad_hooks_[i].first != output_nr) continue;
+    GradHook h = std::move(retain_grad_hooks_[i].second);
+    retain_grad_hooks_.erase(retain_grad_hooks_.begin() + std::ptrdiff_t(i));
+    return h;
+  }
+  return {};
+}
+
+Tensor Node::run_pre_hooks(uint32_t output_nr, Tensor grad) {
+  if (!grad.defined()) return grad;
+  for (auto& h : pre_hooks_) {
+    if (h.output_nr != output_nr) continue;
+    Tensor r = h.fn(grad);
+    if (r.defined()) grad = std::move(r);
+  }
+  for (auto& [nr, fn] : retain_grad_hooks_)
+    if (nr == output_nr) fn(grad);  // observes only
   return grad;
 }
 
@@ -85,15 +165,22 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
   Tensor g = std::move(grads.at(0));
   if (!g.defined()) return {};
   auto& meta = *leaf_->autograd;
-  if (!GradMode::is_enabled()) g = g.detach();
-  if (!meta.grad.defined()) {
-    // Own the memory unless building a higher-order graph (then keep the graph-connected tensor).
-    meta.grad = GradMode::is_enabled() ? g : g.clone();
-  } else if (GradMode::is_enabled()) {
-    meta.grad = meta.grad + g;
-  } else {
-    meta.grad = (meta.grad + g).detach();
+  if (GradMode::is_enabled()) {
+    // create_graph: keep the graph-connected gradient so .grad() can itself be differentiated.
+    meta.grad = meta.grad.defined() ? meta.grad + g : g;
+    return {};
   }
+  if (meta.grad.defined()) {
+    meta.grad = (meta.grad + g).detach();
+    return {};
+  }
+  // First gradient: steal the buffer when nothing else can see it (a dense tensor whose storage only this
+  // reference holds), else copy, so that in-place updates of .grad() never write into someone else's tensor.
+  g = g.detach();
+  const auto& impl = g.impl();
+  const bool owned = g.impl_ptr().use_count() == 1 && impl.storage.use_count() == 1 && g.is_contiguous() &&
+                     impl.storage->nbytes() == size_t(g.numel()) * g.element_size();
+  meta.grad = owned ? std::move(g) : g.clone();
   return {};
 }
 

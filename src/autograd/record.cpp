@@ -57,7 +57,10 @@ variable_list OpNode::apply(variable_list&& grads) {
   return out;
 }
 
+OpNode::~OpNode() { defer_release(std::move(fn_)); }
+
 void OpNode::release_variables() {
+  defer_release(std::move(fn_));
   fn_ = nullptr;
   released_ = true;
 }
@@ -78,6 +81,10 @@ bool needs_grad(const std::vector<Tensor>& inputs) {
 
 void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr) {
   auto& m = autograd_meta(t);
+  // An in-place op rebases t's history: its retain_grad() hook follows it to the new node.
+  if (m.retains_grad && m.grad_fn && node && (m.grad_fn != node || m.output_nr != output_nr)) {
+    if (GradHook h = m.grad_fn->take_retain_grad_hook(m.output_nr)) node->set_retain_grad_hook(output_nr, std::move(h));
+  }
   m.grad_fn = node;
   m.output_nr = output_nr;
   m.requires_grad = false;

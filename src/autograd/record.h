@@ -14,27 +14,10 @@
 
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/autograd/node.h"
+#include "nabla/autograd/saved_variable.h"
 #include "ops/op_table.h"
 
 namespace nabla::autograd {
-
-/// A tensor kept for backward. Checks on unpack that it was not modified in place since it was saved.
-/// Outputs of the recording op are saved with is_output=true: no reference cycle through grad_fn.
-class SavedVariable {
- public:
-  SavedVariable() = default;
-  explicit SavedVariable(const Tensor& t, bool is_output = false);
-  /// The saved tensor (with its graph, so backward formulas stay differentiable).
-  Tensor unpack() const;
-  bool defined() const { return data_.defined(); }
-  void reset() { data_ = Tensor(); }
-
- private:
-  Tensor data_;            // inputs: the tensor itself; outputs: an alias without autograd meta
-  bool is_output_ = false;
-  uint32_t output_nr_ = 0;
-  uint32_t saved_version_ = 0;
-};
 
 using BackwardFn = std::function<variable_list(const variable_list& grads)>;
 
@@ -42,6 +25,7 @@ using BackwardFn = std::function<variable_list(const variable_list& grads)>;
 class OpNode : public Node {
  public:
   OpNode(ops::OpId op, BackwardFn fn) : op_(op), fn_(std::move(fn)) {}
+  ~OpNode() override;
   std::string name() const override;
   std::string forward_name() const override;
   variable_list apply(variable_list&& grads) override;

@@ -49,6 +49,7 @@ bool Tensor::requires_grad() const {
 }
 
 Tensor& Tensor::requires_grad_(bool r) {
+  if (r && !is_leaf()) return *this;  // a non-leaf already requires grad (as in PyTorch, a no-op)
   NABLA_CHECK(is_leaf(), "requires_grad_: you can only change requires_grad flags of leaf variables. If you want "
               "to use a computed variable in a subgraph that doesn't require differentiation use detach()");
   NABLA_CHECK(!r || is_floating_point(), "requires_grad_: only Tensors of floating point dtype can require "
@@ -78,7 +79,8 @@ void Tensor::retain_grad() const {
   if (m.retains_grad) return;
   m.retains_grad = true;
   std::weak_ptr<TensorImpl> weak = impl_;
-  m.grad_fn->add_pre_hook(m.output_nr, [weak](const Tensor& g) -> Tensor {
+  // Runs after every hook registered on this tensor (before or after this call), as in PyTorch.
+  m.grad_fn->set_retain_grad_hook(m.output_nr, [weak](const Tensor& g) -> Tensor {
     if (auto self = weak.lock()) {
       auto& meta = *self->autograd;
       if (!meta.grad.defined()) meta.grad = GradMode::is_enabled() ? g : g.detach().clone();

@@ -29,8 +29,17 @@ struct OutputMeta {
 };
 
 using GradHook = std::function<Tensor(const Tensor&)>;
+/// A backward closure: one gradient per forward output in, one per forward input out.
+using BackwardFn = std::function<variable_list(const variable_list& grads)>;
 /// Unique handle for register_hook / remove_hook.
 unsigned next_hook_handle();
+
+/// Dropping the last reference to a long chain of nodes would recurse once per node (node -> saved tensor ->
+/// its grad_fn -> ...) and overflow the stack. Node destructors hand whatever may own other nodes to these
+/// functions: the outermost call frees it in a loop, nested calls (made while freeing) only queue it.
+void defer_release(std::vector<Edge>& edges);
+void defer_release(BackwardFn&& fn);
+void defer_release(std::vector<Tensor>& tensors);
 
 class Node : public std::enable_shared_from_this<Node> {
  public:
@@ -55,10 +64,16 @@ class Node : public std::enable_shared_from_this<Node> {
   uint32_t add_output(const Tensor& t);
   virtual uint64_t sequence_nr() const { return sequence_nr_; }
 
-  /// Hooks on the gradient of forward output `output_nr`, run before apply.
+  /// Hooks on the gradient of forward output `output_nr`, run before apply (in registration order).
   unsigned add_pre_hook(uint32_t output_nr, GradHook hook);
   void remove_pre_hook(unsigned handle);
+  /// The retain_grad() hook of output `output_nr`: runs after every other hook, sees the final gradient.
+  void set_retain_grad_hook(uint32_t output_nr, GradHook hook);
+  /// Removes and returns that hook (empty if none): in-place ops move it to the tensor's new grad_fn.
+  GradHook take_retain_grad_hook(uint32_t output_nr);
   virtual Tensor run_pre_hooks(uint32_t output_nr, Tensor grad);
+  /// True only for AccumulateGrad (saves a dynamic_cast per node in the engine).
+  virtual bool is_accumulate_grad() const { return false; }
   /// Stack trace of the forward op when anomaly mode recorded one.
   std::string anomaly_trace;
 
@@ -71,6 +86,7 @@ class Node : public std::enable_shared_from_this<Node> {
     GradHook fn;
   };
   std::vector<PreHook> pre_hooks_;
+  std::vector<std::pair<uint32_t, GradHook>> retain_grad_hooks_;
   uint64_t sequence_nr_;
 };
 
@@ -93,6 +109,7 @@ class AccumulateGrad : public Node {
   std::string name() const override { return "AccumulateGrad"; }
   variable_list apply(variable_list&& grads) override;
   Tensor run_pre_hooks(uint32_t output_nr, Tensor grad) override;
+  bool is_accumulate_grad() const override { return true; }
   uint64_t sequence_nr() const override { return UINT64_MAX; }
   const std::shared_ptr<TensorImpl>& leaf() const { return leaf_; }
 

@@ -1,0 +1,194 @@
+#pragma once
+// Custom differentiable functions, spelled as in LibTorch:
+//
+//   struct MulConstant : nabla::autograd::Function<MulConstant> {
+//     static Tensor forward(AutogradContext* ctx, Tensor x, double c) {   // runs under NoGradGuard
+//       ctx->saved_data["c"] = c;
+//       return x * c;
+//     }
+//     static tensor_list backward(AutogradContext* ctx, tensor_list grad_outputs) {
+//       return {grad_outputs[0] * ctx->saved_data["c"].toDouble(), Tensor()};
+//     }
+//   };
+//   Tensor y = MulConstant::apply(x, 2.0);   // y.grad_fn()->name() == "CppNode<MulConstant>"
+//
+// backward returns one gradient per forward Tensor argument (each element of a tensor_list argument counts
+// as one), or, as LibTorch requires, one per forward argument with an undefined Tensor for every non-Tensor
+// argument. The node is named "CppNode<T>" with T's demangled name (LibTorch: "torch::autograd::CppNode<T>");
+// anomaly messages name T as the forward op. backward runs with grad mode on under create_graph, so
+// differentiable ops in it give higher-order gradients.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <typeinfo>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "nabla/autograd/grad_mode.h"
+#include "nabla/autograd/node.h"
+#include "nabla/autograd/saved_variable.h"
+
+namespace nabla::autograd {
+
+/// A value kept in AutogradContext::saved_data: none, bool, int64, double, string or Tensor.
+class IValue {
+ public:
+  IValue() = default;
+  IValue(bool v) : v_(v) {}  // NOLINT
+  template <typename T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
+  IValue(T v) : v_(int64_t(v)) {}  // NOLINT
+  template <typename T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
+  IValue(T v) : v_(double(v)) {}  // NOLINT
+  IValue(std::string v) : v_(std::move(v)) {}  // NOLINT
+  IValue(const char* v) : v_(std::string(v)) {}  // NOLINT
+  IValue(Tensor v) : v_(std::move(v)) {}  // NOLINT
+
+  bool isNone() const { return v_.index() == 0; }
+  bool isBool() const { return std::holds_alternative<bool>(v_); }
+  bool isInt() const { return std::holds_alternative<int64_t>(v_); }
+  bool isDouble() const { return std::holds_alternative<double>(v_); }
+  bool isString() const { return std::holds_alternative<std::string>(v_); }
+  bool isTensor() const { return std::holds_alternative<Tensor>(v_); }
+  bool toBool() const { return get<bool>("toBool", "bool"); }
+  int64_t toInt() const { return get<int64_t>("toInt", "int"); }
+  /// A double, or an int converted to double.
+  double toDouble() const { return isInt() ? double(std::get<int64_t>(v_)) : get<double>("toDouble", "double"); }
+  const std::string& toStringRef() const { return get<std::string>("toStringRef", "string"); }
+  const Tensor& toTensor() const { return get<Tensor>("toTensor", "Tensor"); }
+  /// "None", "Bool", "Int", "Double", "String" or "Tensor".
+  const char* tagKind() const {
+    static const char* kNames[] = {"None", "Bool", "Int", "Double", "String", "Tensor"};
+    return kNames[v_.index()];
+  }
+
+ private:
+  template <typename T>
+  const T& get(const char* fn, const char* want) const {
+    NABLA_CHECK(std::holds_alternative<T>(v_), "IValue::", fn, ": the value holds ", tagKind(), ", not ", want);
+    return std::get<T>(v_);
+  }
+  std::variant<std::monostate, bool, int64_t, double, std::string, Tensor> v_;
+};
+
+class CustomNodeBase;
+
+/// What forward hands to backward in a custom Function.
+class AutogradContext {
+ public:
+  AutogradContext() = default;
+  AutogradContext(const AutogradContext&) = delete;
+  AutogradContext& operator=(const AutogradContext&) = delete;
+
+  /// Non-tensor values (and, discouraged, tensors) for backward.
+  std::unordered_map<std::string, IValue> saved_data;
+
+  /// Tensors (inputs or outputs of forward) for backward; call once, in forward. Saving through here (not
+  /// saved_data) checks for later in-place changes and avoids reference cycles with outputs.
+  void save_for_backward(tensor_list to_save);
+  /// The tensors given to save_for_backward, in order. Throws after a backward without retain_graph freed them.
+  tensor_list get_saved_variables() const;
+  /// Outputs that are not differentiable (indices, masks): they get no grad_fn and zero gradients in backward.
+  void mark_non_differentiable(const tensor_list& outputs);
+  /// Whether undefined output gradients reach backward as zeros (default) or as undefined tensors.
+  void set_materialize_grads(bool value) { materialize_grads_ = value; }
+  /// Whether the i-th Tensor input of forward needs a gradient (valid in forward and in backward).
+  bool needs_input_grad(size_t i) const;
+
+ private:
+  friend class CustomNodeBase;
+  tensor_list to_save_;                           // during forward
+  std::vector<SavedVariable> saved_;              // after forward
+  std::vector<const TensorImpl*> non_differentiable_;
+  std::vector<bool> needs_input_grad_;
+  bool materialize_grads_ = true;
+  bool saved_called_ = false;
+  bool released_ = false;
+};
+
+/// The graph node of a custom Function (type-independent part; see CppNode<T>).
+class CustomNodeBase : public Node {
+ public:
+  ~CustomNodeBase() override;
+  variable_list apply(variable_list&& grads) override;
+  void release_variables() override;
+  AutogradContext ctx_;
+
+  // Used by Function<T>::apply.
+  /// Wires edges to `inputs` and fills needs_input_grad; returns whether the call must be recorded.
+  bool begin(const tensor_list& inputs, std::vector<int> arg_tensor_counts);
+  /// Attaches the outputs (aliasing ones that are inputs) and turns to_save into saved variables.
+  void finish(const tensor_list& inputs, tensor_list& outputs, bool record);
+
+ protected:
+  virtual tensor_list call_backward(tensor_list&& grads) = 0;
+
+ private:
+  std::vector<int> arg_tensor_counts_;  // per forward argument: 0 (not a tensor), 1 (Tensor) or n (tensor_list)
+};
+
+/// Demangled name of a type_info ("MyFunction" for `struct MyFunction`; "(anonymous namespace)::" dropped).
+std::string demangle_type_name(const std::type_info& t);
+
+template <class T>
+class CppNode final : public CustomNodeBase {
+ public:
+  std::string name() const override { return "CppNode<" + demangle_type_name(typeid(T)) + ">"; }
+  std::string forward_name() const override { return demangle_type_name(typeid(T)); }
+
+ protected:
+  tensor_list call_backward(tensor_list&& grads) override { return T::backward(&ctx_, std::move(grads)); }
+};
+
+namespace detail {
+template <typename A>
+void collect_tensor_arg(tensor_list& out, std::vector<int>& counts, const A& a) {
+  using D = std::decay_t<A>;
+  if constexpr (std::is_same_v<D, Tensor>) {
+    out.push_back(a);
+    counts.push_back(1);
+  } else if constexpr (std::is_same_v<D, tensor_list>) {
+    out.insert(out.end(), a.begin(), a.end());
+    counts.push_back(int(a.size()));
+  } else {
+    counts.push_back(0);
+  }
+}
+}  // namespace detail
+
+/// Base of a custom differentiable function T (CRTP): T defines static forward and backward; call T::apply.
+template <class T>
+struct Function {
+  /// Runs T::forward under no-grad and, when grad mode is on and a Tensor argument requires grad, records a
+  /// CppNode<T> whose backward is T::backward. Returns what forward returns (Tensor or tensor_list).
+  template <typename... Args>
+  static auto apply(Args&&... args) {
+    using Out = decltype(T::forward(static_cast<AutogradContext*>(nullptr), std::forward<Args>(args)...));
+    static_assert(std::is_same_v<std::decay_t<Out>, Tensor> || std::is_same_v<std::decay_t<Out>, tensor_list>,
+                  "nabla::autograd::Function: forward must return a Tensor or a tensor_list");
+    auto node = std::make_shared<CppNode<T>>();
+    tensor_list inputs;
+    std::vector<int> counts;
+    (detail::collect_tensor_arg(inputs, counts, args), ...);
+    const bool record = node->begin(inputs, std::move(counts));
+    tensor_list outputs;
+    {
+      AutoGradMode no_grad(false);
+      if constexpr (std::is_same_v<std::decay_t<Out>, Tensor>) {
+        outputs.push_back(T::forward(&node->ctx_, std::forward<Args>(args)...));
+      } else {
+        outputs = T::forward(&node->ctx_, std::forward<Args>(args)...);
+      }
+    }
+    node->finish(inputs, outputs, record);
+    if constexpr (std::is_same_v<std::decay_t<Out>, Tensor>) {
+      return outputs[0];
+    } else {
+      return outputs;
+    }
+  }
+};
+
+}  // namespace nabla::autograd

@@ -1,0 +1,141 @@
+// Long graphs (iterative engine and destruction) and memory release. The 1M-op chain takes a few seconds
+// in Release; NABLA_STRESS_OPS overrides the length (sanitizer builds default to 200k).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+
+#include "nabla/autograd/function.h"
+#include "nabla/nabla.h"
+
+using namespace nabla;
+
+namespace {
+
+int64_t stress_ops(int64_t fallback) {
+  if (const char* s = std::getenv("NABLA_STRESS_OPS")) return std::max<int64_t>(1, std::atoll(s));
+#if defined(__SANITIZE_ADDRESS__)
+  return fallback / 5;
+#else
+  return fallback;
+#endif
+}
+
+int64_t allocated() { return memory_stats().allocated_bytes; }
+
+}  // namespace
+
+TEST(AutogradStress, MillionOpChainBackwardAndDestroyWithoutRecursion) {
+  const int64_t n = stress_ops(1000000);
+  auto x = tensor({1.0f}, TensorOptions().requires_grad(true));
+  {
+    Tensor y = x;
+    for (int64_t i = 0; i < n; ++i) y = y * 1.0000001f;
+    y.backward();  // retain_graph=false: the chain is released as it runs
+    // d/dx = 1.0000001^n (float32 arithmetic drifts a little)
+    EXPECT_NEAR(x.grad().item<double>(), std::pow(1.0000001, double(n)), 0.05);
+  }  // y dies here: the whole chain of nodes is destroyed without recursion
+  EXPECT_TRUE(x.grad().defined());
+}
+
+TEST(AutogradStress, LongChainWithSavedInputsIsDestroyedWithoutRecursion) {
+  // sin saves its input, whose grad_fn is the previous node: destruction goes node -> closure -> saved tensor
+  // -> grad_fn -> ..., which must not recurse either. Built and dropped without backward.
+  const int64_t n = stress_ops(300000);
+  auto x = tensor({0.5}, TensorOptions().dtype(kFloat64).requires_grad(true));
+  Tensor y = x;
+  for (int64_t i = 0; i < n; ++i) y = (y * y).sin();
+  y = Tensor();  // must not overflow the stack
+  SUCCEED();
+}
+
+TEST(AutogradStress, LongChainWithRetainGraphDestroyedAfterBackward) {
+  const int64_t n = stress_ops(200000);
+  auto x = tensor({0.5}, TensorOptions().dtype(kFloat64).requires_grad(true));
+  Tensor y = x;
+  for (int64_t i = 0; i < n; ++i) y = y.sin();
+  y.backward(Tensor(), /*retain_graph=*/true);
+  EXPECT_TRUE(x.grad().defined());
+  y = Tensor();
+  SUCCEED();
+}
+
+TEST(AutogradMemory, AllocatedBytesReturnToBaselineAfterBackwardAndDroppingGraph) {
+  auto x = rand({256, 256}, TensorOptions().requires_grad(true));
+  auto w = rand({256, 256}, TensorOptions().requires_grad(true));
+  x.sum().backward();  // x.grad exists from here on: the baseline includes it
+  w.sum().backward();
+  const int64_t baseline = allocated();
+  for (int it = 0; it < 3; ++it) {
+    {
+      auto h = (x * w).exp();
+      auto y = (h * h).sin().mean();
+      y.backward();
+    }
+    EXPECT_EQ(allocated(), baseline) << "iteration " << it;
+  }
+  // Same with a graph that is kept (retain_graph) and dropped later.
+  {
+    auto y = ((x * w).sin() * x).sum();
+    y.backward(Tensor(), /*retain_graph=*/true);
+    EXPECT_GT(allocated(), baseline);
+  }
+  EXPECT_EQ(allocated(), baseline);
+}
+
+TEST(AutogradMemory, BackwardFreesSavedTensorsWhileOutputIsAlive) {
+  auto x = rand({512, 512}, TensorOptions().requires_grad(true));
+  x.sum().backward();
+  const int64_t elem_bytes = 512 * 512 * 4;
+  Tensor y;
+  int64_t before_backward = 0;
+  {
+    auto a = x * 2.0f;       // saved by the next mul (both sides)
+    auto b = (a * a).sin();  // sin saves a*a
+    y = b.sum();
+    before_backward = allocated();
+  }
+  y.backward();  // releases a and a*a, still referenced only by the graph
+  const int64_t after = allocated();
+  EXPECT_LE(after, before_backward - 2 * elem_bytes) << "saved tensors were not released by backward";
+  EXPECT_TRUE(y.defined());
+  EXPECT_NE(y.grad_fn(), nullptr);
+}
+
+TEST(AutogradMemory, CustomFunctionSavedTensorsFreedByBackward) {
+  struct Square : autograd::Function<Square> {
+    static Tensor forward(autograd::AutogradContext* ctx, const Tensor& x) {
+      ctx->save_for_backward({x});
+      return x * x;
+    }
+    static autograd::tensor_list backward(autograd::AutogradContext* ctx, autograd::tensor_list g) {
+      return {g[0] * 2.0f * ctx->get_saved_variables()[0]};
+    }
+  };
+  auto x = rand({512, 512}, TensorOptions().requires_grad(true));
+  x.sum().backward();
+  Tensor y;
+  int64_t before = 0;
+  {
+    auto a = x * 2.0f;
+    y = Square::apply(a).sum();
+    before = allocated();
+  }
+  y.backward();
+  EXPECT_LE(allocated(), before - 512 * 512 * 4);
+}
+
+TEST(AutogradPerf, SmallOpForwardBackwardIsCheap) {
+  // One small op with autograd: y = x * c; y.sum().backward() is three nodes (Mul, Sum, AccumulateGrad). The
+  // budget in Release is ~2us per op; this loose bound only catches gross regressions (and sanitizer builds).
+  auto x = tensor({1.0f, 2.0f, 3.0f, 4.0f}, TensorOptions().requires_grad(true));
+  auto c = tensor({0.5f, 0.5f, 0.5f, 0.5f});
+  const int iters = 20000;
+  for (int i = 0; i < 100; ++i) (x * c).sum().backward();
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < iters; ++i) (x * c).sum().backward();
+  double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / iters;
+  std::printf("[ perf ] mul + sum + backward: %.2f us per iteration\n", us);
+  EXPECT_LT(us, 50.0);
+}
