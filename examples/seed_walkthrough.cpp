@@ -23,14 +23,14 @@ std::string fmt(const Mat& m) {
   for (int64_t i = 0; i < m.rows; ++i) {
     s += i ? "; " : "";
     for (int64_t j = 0; j < m.cols; ++j) {
-      std::snprintf(buf, sizeof buf, j ? ", %.6f" : "%.6f", m(i, j));
+      std::snprintf(buf, sizeof buf, j ? ", %.6f" : "%.6f", m(i, j) + 0.0);  // + 0.0 prints -0 as 0
       s += buf;
     }
   }
   return s + "]";
 }
 
-void print_mat(const char* label, const Mat& m) { std::printf("  %-38s %s\n", label, fmt(m).c_str()); }
+void print_mat(const char* label, const Mat& m) { std::printf("  %-42s %s\n", label, fmt(m).c_str()); }
 
 void part_a() {
   heading("(a) One neuron: y_hat = sigmoid(w*x + b), loss = (y_hat - y)^2");
@@ -59,6 +59,9 @@ void part_a() {
   std::printf("  w = %.12f\n  b = %.12f\n", a.w_new, a.b_new);
   std::printf("Hand and autograd differ by %.1e in w and %.1e in b.\n", std::fabs(h.w_new - a.w_new),
               std::fabs(h.b_new - a.b_new));
+  const double s = seed::sigmoid(1.0), k = s * (1 - s) * (1 - s);
+  std::printf("Closed form, s = sigmoid(1): w = 0.5 + 0.4*s*(1-s)^2 = %.16f, b = 0.2*s*(1-s)^2 = %.16f\n",
+              0.5 + 0.4 * k, 0.2 * k);
 }
 
 void part_b(Activation act) {
@@ -71,7 +74,7 @@ void part_b(Activation act) {
     std::printf("z1 = W1 x + b1, a1 = f(z1), z2 = W2 a1 + b2, y_hat = f(z2), loss = (y_hat - y)^2.\n");
     std::printf("Because the loss has no 1/2 in front, dL/dy_hat = 2*(y_hat - y): the factor 2 is in every delta.\n\n");
     print_mat("x", x);
-    std::printf("  %-38s %g\n", "y", y);
+    std::printf("  %-42s %g\n", "y", y);
     print_mat("W1 (3x2)", n.W1);
     print_mat("b1", n.b1);
     print_mat("W2 (1x3)", n.W2);
@@ -84,7 +87,7 @@ void part_b(Activation act) {
   print_mat("a1 = f(z1)", h.a1);
   print_mat("z2 = W2 a1 + b2", h.z2);
   print_mat("y_hat = f(z2)", h.y_hat);
-  std::printf("  %-38s %.6f\n", "loss = (y_hat - y)^2", h.loss);
+  std::printf("  %-42s %.6f\n", "loss = (y_hat - y)^2", h.loss);
   std::printf("Backward pass by hand:\n");
   print_mat("delta_output = 2(y_hat - y) f'(z2)", h.delta_output);
   print_mat("delta_hidden = (W2^T delta_output)*f'(z1)", h.delta_hidden);
@@ -112,7 +115,9 @@ void part_c() {
   std::printf("Data (x1, x2 -> y):");
   for (const auto& s : data) std::printf("  (%g, %g -> %g)", s.x1, s.x2, s.y);
   std::printf("\nloss = mean over the four points of (y_hat - y)^2; start from the weights of (b).\n");
-  std::printf("Each step: forward, backward by the hand formulas, W -= lr*dW with lr = 0.5.\n\n");
+  std::printf(
+      "Each step: forward, backward (the formulas of (b), averaged over the points; or autograd on\n"
+      "all four points at once), then W -= lr*dW with lr = 0.5.\n\n");
   const double lr = 0.5;
   const int steps = 20;
   seed::Net relu_net = seed::example_net(), sig_net = seed::example_net(), auto_net = seed::example_net();

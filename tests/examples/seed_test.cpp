@@ -3,8 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <ostream>
 
 #include "../../examples/seed_math.h"
+
+namespace seed {
+// Names the activation in gtest's messages.
+void PrintTo(Activation a, std::ostream* os) { *os << name(a); }
+}  // namespace seed
 
 namespace {
 
