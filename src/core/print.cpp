@@ -94,6 +94,7 @@ std::tuple<double, int64_t> print_format(std::ostream& os, const double* p, int6
 }
 
 void print_scale(std::ostream& os, double scale) {
+  FormatGuard guard(os);
   os << defaultfloat << scale << " *" << '\n';
 }
 

@@ -64,7 +64,7 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const Ten
     const step_t step = steps > 1 ? (e - s) / step_t(steps - 1) : step_t(0);
     scalar_t* p = out.data_ptr<scalar_t>();
     for (int64_t i = 0; i < steps; ++i) {
-      step_t v = i < half ? s + step * step_t(i) : e - step * step_t(steps - 1 - i);
+      step_t v = i < half || steps == 1 ? s + step * step_t(i) : e - step * step_t(steps - 1 - i);
       p[i] = static_cast<scalar_t>(v);
     }
   });
