@@ -93,13 +93,13 @@ void BM_CblasSgemmFwdBwd(benchmark::State& st) {
   st.counters["GFLOP/s"] = benchmark::Counter(6.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate,
                                               benchmark::Counter::kIs1000);
 }
-BENCHMARK(BM_CblasSgemm)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_CblasSgemmFwdBwd)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CblasSgemm)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_CblasSgemmFwdBwd)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond)->UseRealTime();
 #endif
 
-BENCHMARK(BM_NablaMm)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_NablaMmFwdBwd)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_NaiveGemm)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_NablaMm)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_NablaMmFwdBwd)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_NaiveGemm)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 }  // namespace
 
@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   nabla_bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  std::printf("\nratios (time per iteration; 1.00x = as fast as the reference, lower is better)\n");
+  std::printf("\nratios of time per iteration (1.00x = as fast as the reference; lower is better)\n");
   for (const char* s : {"64/784/256", "512/512/512"}) {
     const std::string shape(s);
     reporter.print_ratio("nabla::mm vs cblas_sgemm " + shape, "BM_NablaMm/" + shape, "BM_CblasSgemm/" + shape);

@@ -1,5 +1,6 @@
 #pragma once
-// A console reporter that also remembers each run's real time, so main() can print ratios afterwards.
+// A console reporter that also remembers each benchmark's real and CPU time per iteration (the median when
+// --benchmark_repetitions is given), so main() can print ratios against a reference from the same run.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -10,24 +11,39 @@ namespace nabla_bench {
 
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
+  struct Times {
+    double real = -1, cpu = -1;
+    bool from_median = false;
+  };
+
   void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& r : runs)
-      if (r.run_type == Run::RT_Iteration && !r.error_occurred) ns_[r.benchmark_name()] = r.GetAdjustedRealTime();
+    for (const auto& r : runs) {
+      if (r.error_occurred) continue;
+      Times& t = times_[r.run_name.str()];
+      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      if (median || (r.run_type == Run::RT_Iteration && !t.from_median)) {
+        t = {r.GetAdjustedRealTime(), r.GetAdjustedCPUTime(), median};
+      }
+    }
     ConsoleReporter::ReportRuns(runs);
   }
-  /// Time per iteration in the benchmark's display unit, or a negative value when the run is missing.
-  double time(const std::string& name) const {
-    auto it = ns_.find(name);
-    return it == ns_.end() ? -1.0 : it->second;
-  }
+  /// Real time per iteration in the benchmark's display unit, or a negative value when the run is missing.
+  double time(const std::string& name) const { return get(name).real; }
+  double cpu_time(const std::string& name) const { return get(name).cpu; }
+
   void print_ratio(const std::string& label, const std::string& num, const std::string& den) const {
-    const double a = time(num), b = time(den);
-    if (a < 0 || b <= 0) return;
-    std::printf("%-48s %8.2fx  (%s / %s)\n", label.c_str(), a / b, num.c_str(), den.c_str());
+    const Times a = get(num), b = get(den);
+    if (a.real < 0 || b.real <= 0) return;
+    std::printf("%-44s real %6.2fx   cpu %6.2fx   (%s / %s)\n", label.c_str(), a.real / b.real, a.cpu / b.cpu,
+                num.c_str(), den.c_str());
   }
 
  private:
-  std::map<std::string, double> ns_;
+  Times get(const std::string& name) const {
+    auto it = times_.find(name);
+    return it == times_.end() ? Times{} : it->second;
+  }
+  std::map<std::string, Times> times_;
 };
 
 }  // namespace nabla_bench
