@@ -58,6 +58,37 @@ def U(shape, lo=-1.0, hi=1.0, away=0.0, t=None, rg=True, signs=False, dtype=None
     return make
 
 
+def gen_values(seed, n, lo, hi):
+    """Deterministic values any language can rebuild bit for bit (tests/ops/fixture_test.cpp does):
+    k = (i * 2654435761 + seed) mod 2^32, x = lo + (hi - lo) * (k / 2^32), in float64."""
+    k = (np.arange(n, dtype=np.uint64) * np.uint64(2654435761) + np.uint64(seed)) & np.uint64(0xFFFFFFFF)
+    return lo + (hi - lo) * (k.astype(np.float64) / 4294967296.0)
+
+
+def G(shape, lo=-1.0, hi=1.0, t=None, rg=True):
+    """A large input stored as its generator (see gen_values), not its values."""
+
+    def make(rng):
+        seed = int(rng.integers(0, 2**32))
+        x = In("float", gen_values(seed, int(np.prod(shape)), lo, hi).reshape(shape), t, rg)
+        x.gen = dict(seed=seed, lo=lo, hi=hi)
+        return x
+
+    return make
+
+
+def Gb(shape, below=0.5):
+    """A large bool input: gen_values(seed, n, 0, 1) < below."""
+
+    def make(rng):
+        seed = int(rng.integers(0, 2**32))
+        x = In("bool", gen_values(seed, int(np.prod(shape)), 0.0, 1.0).reshape(shape) < below, None, False)
+        x.gen = dict(seed=seed, lo=0.0, hi=1.0, below=below)
+        return x
+
+    return make
+
+
 def Fx(values, t=None, rg=True):
     return lambda rng: In("float", np.asarray(values, dtype=np.float64), t, rg)
 
@@ -84,6 +115,27 @@ def case(family, op, label, inputs, fn, args=None, grad=True, second=True):
 
 
 # ---------------------------------------------------------------- encoding
+
+BIG = 4096  # tensors with more elements are stored as a digest, not their values
+DIGEST_SEED = 2463534242
+
+
+def enc(t):
+    """Values (a list) of a small tensor; a digest (an object) of a large one:
+    n, wsum = sum_i t_i r_i (r = gen_values(DIGEST_SEED, n, -1, 1)), abssum = sum_i |t_i| (both in float64),
+    and samples [[flat index, value], ...] at the ends, the middle, the 16384/32768 boundaries and a few more."""
+    if t.numel() <= BIG:
+        return enc_values(t)
+    flat = t.detach().contiguous().reshape(-1)
+    vals = flat.to(torch.float64).numpy()
+    n = vals.size
+    r = gen_values(DIGEST_SEED, n, -1.0, 1.0)
+    idx = sorted({i for i in [0, n - 1, n // 2, 16383, 16384, 32767, 32768] + [(j * 7919 + 13) % n for j in range(9)]
+                  if 0 <= i < n})
+    svals = enc_values(flat[torch.tensor(idx)])
+    return dict(n=int(n), wsum=float(np.dot(vals, r)), abssum=float(np.abs(vals).sum()),
+                samples=[[i, v] for i, v in zip(idx, svals)])
+
 
 def enc_values(t):
     """Row-major values of t (logical order) as JSON numbers; float32 as its shortest round-trip repr."""
@@ -122,6 +174,36 @@ def materialize(spec, dtype):
     return base, x
 
 
+def derive(diff_out, diff_in, ws, vs, second):
+    """grads = d sum_k(out_k * w_k)/d in, grads2 = d sum_i(grad_i * v_i)/d in; None -> zeros."""
+    grads, grads2 = [None] * len(diff_in), [None] * len(diff_in)
+    if diff_out:
+        grads = list(torch.autograd.grad(diff_out, diff_in, grad_outputs=ws, create_graph=second, allow_unused=True))
+        if second:
+            pairs = [(g, v) for g, v in zip(grads, vs) if g is not None and g.requires_grad]
+            if pairs:
+                grads2 = list(torch.autograd.grad([g for g, _ in pairs], diff_in,
+                                                  grad_outputs=[v for _, v in pairs], allow_unused=True))
+    grads = [torch.zeros_like(x) if g is None else g for g, x in zip(grads, diff_in)]
+    grads2 = [torch.zeros_like(x) if g is None else g for g, x in zip(grads2, diff_in)]
+    return grads, grads2
+
+
+def excess_atol(t32, t64):
+    """2 * max |t32 - t64| when that exceeds the default float32 atol (1e-6), rounded up to 2 digits; else None."""
+    if not t32.is_floating_point():
+        return None
+    if t32._is_zerotensor():
+        t32 = torch.zeros(t32.shape, dtype=t32.dtype)
+    if t64._is_zerotensor():
+        t64 = torch.zeros(t64.shape, dtype=t64.dtype)
+    err = 2 * float((t32.detach().double() - t64.detach().double()).abs().max()) if t32.numel() else 0.0
+    if err <= 1e-6:
+        return None
+    e = math.floor(math.log10(err))
+    return math.ceil(err / 10 ** (e - 1)) * 10 ** (e - 1)
+
+
 def run_case(c, dtype_str):
     name = f"{c['op']}/{c['label']}/{dtype_str}"
     dtype = DTYPES[dtype_str]
@@ -134,39 +216,68 @@ def run_case(c, dtype_str):
 
     diff_in = [x for x in xs if x.requires_grad] if c["grad"] else []
     diff_out = [o for o in outs if o.requires_grad] if diff_in else []
-    ws = [torch.tensor(wrng.uniform(-1, 1, size=tuple(o.shape)), dtype=torch.float64).to(o.dtype) for o in diff_out]
-    grads, grads2 = [None] * len(diff_in), [None] * len(diff_in)
+    ws, w_gens = [], []
+    for k, o in enumerate(diff_out):
+        if o.numel() > BIG:
+            g = dict(seed=(zlib.crc32(name.encode()) + 101 * (k + 1)) % 2**32, lo=-1.0, hi=1.0)
+            ws.append(torch.tensor(gen_values(g["seed"], o.numel(), -1.0, 1.0).reshape(tuple(o.shape))).to(o.dtype))
+            w_gens.append(g)
+        else:
+            ws.append(torch.tensor(wrng.uniform(-1, 1, size=tuple(o.shape)), dtype=torch.float64).to(o.dtype))
+            w_gens.append(None)
     vs = [torch.tensor(wrng.uniform(-1, 1, size=tuple(x.shape)), dtype=torch.float64).to(x.dtype) for x in diff_in]
-    if diff_out:
-        grads = list(torch.autograd.grad(diff_out, diff_in, grad_outputs=ws, create_graph=c["second"],
-                                         allow_unused=True))
-        if c["second"]:
-            pairs = [(g, v) for g, v in zip(grads, vs) if g is not None and g.requires_grad]
-            if pairs:
-                grads2 = list(torch.autograd.grad([g for g, _ in pairs], diff_in,
-                                                  grad_outputs=[v for _, v in pairs], allow_unused=True))
-    grads = [torch.zeros_like(x) if g is None else g for g, x in zip(grads, diff_in)]
-    grads2 = [torch.zeros_like(x) if g is None else g for g, x in zip(grads2, diff_in)]
+    grads, grads2 = derive(diff_out, diff_in, ws, vs, c["second"])
+
+    # float32: PyTorch's own rounding error, measured against the same computation in float64 from the same
+    # (exactly upcast) inputs. Where twice that error exceeds the default 1e-6 absolute tolerance (sums with
+    # cancellation, long reductions), it is recorded as the tensor's "atol", so that the C++ check accepts
+    # any result at least about as accurate as PyTorch's.
+    out_atol, grad_atol, grad2_atol = [None] * len(outs), [None] * len(diff_in), [None] * len(diff_in)
+    if dtype == torch.float32:
+        xs64 = [x.detach().double().requires_grad_(x.requires_grad) if x.is_floating_point() else x for x in xs]
+        o64 = c["fn"](xs64, c["args"])
+        outs64 = list(o64) if isinstance(o64, (tuple, list)) else [o64]
+        din64 = [x for x in xs64 if x.requires_grad] if c["grad"] else []
+        dout64 = [o for o in outs64 if o.requires_grad] if din64 else []
+        g64, g264 = derive(dout64, din64, [w.double() for w in ws], [v.double() for v in vs], c["second"])
+        out_atol = [excess_atol(a, b) for a, b in zip(outs, outs64)]
+        grad_atol = [excess_atol(a, b) for a, b in zip(grads, g64)]
+        grad2_atol = [excess_atol(a, b) for a, b in zip(grads2, g264)]
 
     j_inputs = []
     k = 0
     for s, base, x in zip(specs, bases, xs):
-        d = dict(dtype=dtype_name(base.dtype), shape=list(base.shape), data=enc_values(base))
+        d = dict(dtype=dtype_name(base.dtype), shape=list(base.shape))
+        if getattr(s, "gen", None):
+            d["gen"] = s.gen
+        else:
+            d["data"] = enc_values(base)
         if s.transpose:
             d["transpose"] = list(s.transpose)
         d["requires_grad"] = bool(x.requires_grad and c["grad"])
         if d["requires_grad"]:
-            d["grad"] = enc_values(grads[k])
-            d["v"] = enc_values(vs[k]) if c["second"] else []
-            d["grad2"] = enc_values(grads2[k]) if c["second"] else []
+            d["grad"] = enc(grads[k])
+            if grad_atol[k]:
+                d["grad_atol"] = grad_atol[k]
+            if c["second"] and grad2_atol[k]:
+                d["grad2_atol"] = grad2_atol[k]
+            if c["second"]:
+                assert x.numel() <= BIG, "second derivatives only for small cases"
+                d["v"] = enc_values(vs[k])
+                d["grad2"] = enc_values(grads2[k])
             k += 1
         j_inputs.append(d)
     j_outputs = []
     wi = 0
-    for o in outs:
-        d = dict(dtype=dtype_name(o.dtype), shape=list(o.shape), data=enc_values(o))
+    for o, atol in zip(outs, out_atol):
+        d = dict(dtype=dtype_name(o.dtype), shape=list(o.shape), data=enc(o))
+        if atol:
+            d["atol"] = atol
         if diff_out and o.requires_grad:
-            d["w"] = enc_values(ws[wi])
+            if w_gens[wi]:
+                d["w_gen"] = w_gens[wi]
+            else:
+                d["w"] = enc_values(ws[wi])
             wi += 1
         j_outputs.append(d)
     return dict(name=name, op=c["op"], label=c["label"], dtype=dtype_str, args=c["args"],
@@ -593,6 +704,54 @@ def build_loss():
     case(fam, "mse_loss", "target_no_grad", [U((2, 5)), U((2, 5), rg=False)], mse, {"reduction": "mean"})
 
 
+def build_large():
+    """Sizes past the CPU kernels' thresholds (parallel loops from 32768 elements, reduction chunks of 16384):
+    values are generated, results stored as digests plus samples, first-order gradients only."""
+    fam = "large"
+    lg = lambda op, label, ins, fn, args=None, grad=True: case(fam, op, label, ins, fn, args, grad=grad, second=False)
+    red = lambda tf: (lambda x, a: tf(x[0]) if a.get("dims") is None else tf(x[0], a["dims"], keepdim=False))
+    lg("sum", "all_41000", [G((200, 205))], red(torch.sum))
+    lg("sum", "rows_2x40000", [G((2, 40000))], red(torch.sum), {"dims": [1]})
+    lg("sum", "cols_40000x2", [G((40000, 2))], red(torch.sum), {"dims": [0]})
+    lg("sum", "noncontig_all", [G((205, 200), t=(0, 1))], red(torch.sum))
+    lg("mean", "all_41000", [G((200, 205))], red(torch.mean))
+    lg("mean", "rows_2x40000", [G((2, 40000))], red(torch.mean), {"dims": [1]})
+    lg("prod", "all_40000", [G((40000,), 0.9995, 1.0005)], lambda x, a: torch.prod(x[0]))
+    lg("var", "rows_2x40000", [G((2, 40000))],
+       lambda x, a: torch.var(x[0], a["dims"], unbiased=True), {"dims": [1], "unbiased": True})
+    lg("std", "all_41000", [G((200, 205))], lambda x, a: torch.std(x[0], unbiased=False), {"unbiased": False})
+    lg("norm", "p2_all_41000", [G((200, 205))], lambda x, a: torch.norm(x[0], 2), {"p": 2})
+    lg("norm", "p1_rows", [G((2, 40000))], lambda x, a: torch.norm(x[0], 1, [1]), {"p": 1, "dims": [1]})
+    lg("logsumexp", "rows_2x40000", [G((2, 40000), -3, 3)],
+       lambda x, a: torch.logsumexp(x[0], a["dims"]), {"dims": [1]})
+    for op in ("softmax", "log_softmax"):
+        tf = getattr(torch, op)
+        lg(op, "rows_2x20000", [G((2, 20000), -3, 3)], (lambda tf: lambda x, a: tf(x[0], a["dim"]))(tf), {"dim": 1})
+        lg(op, "cols_20000x2", [G((20000, 2), -3, 3)], (lambda tf: lambda x, a: tf(x[0], a["dim"]))(tf), {"dim": 0})
+    for op in ("max", "min"):
+        tf = getattr(torch, op)
+        lg(op, "all_41000", [G((200, 205))], (lambda tf: lambda x, a: tf(x[0]))(tf))
+        lg(op, "rows_2x40000", [G((2, 40000))], (lambda tf: lambda x, a: tuple(tf(x[0], a["dim"])))(tf), {"dim": 1})
+    for op in ("argmax", "argmin"):
+        tf = getattr(torch, op)
+        lg(op, "all_41000", [G((200, 205))], (lambda tf: lambda x, a: tf(x[0]))(tf), grad=False)
+    un = lambda tf: (lambda x, a: tf(x[0]))
+    lg("exp", "41000", [G((200, 205), -2, 2)], un(torch.exp))
+    lg("tanh", "noncontig_41000", [G((205, 200), -2, 2, t=(0, 1))], un(torch.tanh))
+    lg("sigmoid", "41000", [G((200, 205), -4, 4)], un(torch.sigmoid))
+    lg("gelu", "41000", [G((200, 205), -3, 3)], lambda x, a: F.gelu(x[0], approximate=a["approximate"]),
+       {"approximate": "none"})
+    lg("relu", "41000", [G((200, 205))], un(torch.relu))
+    lg("add", "broadcast_41000", [G((200, 205)), G((205,))], lambda x, a: torch.add(x[0], x[1]))
+    lg("mul", "noncontig_41000", [G((205, 200), t=(0, 1)), G((200, 205))], lambda x, a: torch.mul(x[0], x[1]))
+    lg("div", "broadcast_41000", [G((200, 205)), G((200, 1), 0.5, 2.0)], lambda x, a: torch.div(x[0], x[1]))
+    lg("where", "41000", [Gb((200, 205)), G((200, 205)), G((200, 205))], lambda x, a: torch.where(x[0], x[1], x[2]))
+    lg("matmul", "64x96x80", [G((64, 96)), G((96, 80))], lambda x, a: torch.matmul(x[0], x[1]))
+    lg("cat", "dim0_41000", [G((100, 205)), G((100, 205))], lambda x, a: torch.cat(x, a["dim"]), {"dim": 0})
+    lg("mse_loss", "mean_41000", [G((200, 205)), G((200, 205))],
+       lambda x, a: F.mse_loss(x[0], x[1], reduction=a["reduction"]), {"reduction": "mean"})
+
+
 def main():
     build_elementwise()
     build_activation()
@@ -601,6 +760,7 @@ def main():
     build_linalg()
     build_shape()
     build_loss()
+    build_large()
     os.makedirs(OUT_DIR, exist_ok=True)
     total = 0
     for fam, cases in FAMILIES.items():
