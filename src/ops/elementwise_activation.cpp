@@ -154,8 +154,9 @@ Tensor elu(const Tensor& x, const Scalar& alpha, const Scalar& scale, const Scal
   if (autograd::needs_grad(x)) {
     record(OpId::Elu, {x}, out, [sx = SavedVariable(x), a, s, is](const variable_list& g) -> variable_list {
       Tensor xv = sx.unpack();
-      // exp of the clamped input: no overflow on the positive side, whose branch where() drops anyway.
-      Tensor neg_branch = g[0] * (exp(clamp(xv, std::nullopt, 0) * is) * (is * a * s));
+      // exp of min(x, 0): no overflow on the positive side (whose branch where() drops anyway), and, as in
+      // PyTorch's double backward, a zero second derivative at x == 0.
+      Tensor neg_branch = g[0] * (exp(where(xv < 0, xv, 0.0) * is) * (is * a * s));
       return {where(xv > 0, g[0] * s, neg_branch)};
     });
   }
