@@ -82,8 +82,10 @@ Tensor mean_impl(const Tensor& x0, IntArrayRef dims, bool keepdim, std::optional
   return out;
 }
 
-// Gradient of prod: g * prod(others). Without zeros that is g * out / x; with zeros, a slice with one zero sends
-// the product of its other elements to the zero's position and 0 elsewhere; a slice with two or more zeros gets 0.
+// Gradient of prod: g * prod(others). Without zeros that is g * out / x. With zeros (per slice, P = product of the
+// non-zeros, S = sum of the zero elements, which is 0 but carries their graph so second derivatives are right):
+//   one zero:  P at the zero, S * P / x elsewhere (= 0, with d/dx_zero = P / x);
+//   two zeros: P * (S - x) at each zero (= P * the other zero), 0 elsewhere; three or more: 0.
 // x (in_shape), out and g reduced over `dim` (all dims when dim is empty), keep_shape for broadcasting back.
 Tensor prod_backward(const Tensor& g, const Tensor& x, const Tensor& out, std::optional<int64_t> dim,
                      const std::vector<int64_t>& keep) {
@@ -94,17 +96,20 @@ Tensor prod_backward(const Tensor& g, const Tensor& x, const Tensor& out, std::o
     has_zero = !all(x).item<bool>();
   }
   if (!has_zero) return gk * out.reshape(keep) / x;
+  auto reduce_keep = [&](const Tensor& t) { return dim ? sum(t, {*dim}, true) : sum(t, IntArrayRef(), true); };
   Tensor zero_mask, zero_count;
   {
     NoGradGuard ng;
     zero_mask = eq(x, 0.0);
-    zero_count = dim ? sum(zero_mask, {*dim}, true) : sum(zero_mask, IntArrayRef(), true);
+    zero_count = reduce_keep(zero_mask);
   }
   Tensor x_safe = where(zero_mask, Scalar(1.0), x);
-  Tensor others = dim ? prod(x_safe, *dim, true) : prod(x_safe).reshape(keep);  // product of the non-zeros
-  Tensor factor = where(zero_mask, where(eq(zero_count, 1), others, Scalar(0.0)),
-                        where(eq(zero_count, 0), others / x_safe, Scalar(0.0)));
-  return gk * factor;
+  Tensor others = dim ? prod(x_safe, *dim, true) : prod(x_safe).reshape(keep);  // P
+  Tensor zero_sum = reduce_keep(x * ops::as_dtype(zero_mask, x.dtype()));     // S
+  Tensor at_zero = where(eq(zero_count, 1), others, where(eq(zero_count, 2), others * (zero_sum - x), Scalar(0.0)));
+  Tensor at_nonzero =
+      where(eq(zero_count, 0), others / x_safe, where(eq(zero_count, 1), zero_sum * others / x_safe, Scalar(0.0)));
+  return gk * where(zero_mask, at_zero, at_nonzero);
 }
 
 Tensor prod_impl(const Tensor& x0, std::optional<int64_t> dim, bool keepdim, std::optional<ScalarType> dtype) {

@@ -118,9 +118,11 @@ TEST(ReduceGradcheck, AllReduceRows) {
                                OpId::Var,    OpId::Std,    OpId::Norm,   OpId::LogSumExp, OpId::Softmax,
                                OpId::LogSoftmax};
   std::set<OpId> seen;
+  int checked = 0;
   for (const auto& c : nabla::testing::gradcheck_cases()) {
     if (!mine.count(c.op)) continue;
     seen.insert(c.op);
+    ++checked;
     const std::string label = std::string(ops::op_info(c.op).backward_name) + " " + c.label;
     auto in = c.make_inputs();
     try {
@@ -133,4 +135,5 @@ TEST(ReduceGradcheck, AllReduceRows) {
     }
   }
   EXPECT_EQ(seen.size(), mine.size()) << "a reduce op-table row has no gradcheck case";
+  EXPECT_GE(checked, 2 * int(mine.size())) << "each reduce row has a contiguous and a non-contiguous case";
 }

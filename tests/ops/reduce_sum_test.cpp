@@ -204,6 +204,28 @@ TEST(ReduceProd, GradientWithZeros) {
   expect_close(x3.grad(), {0, 6, 0, 60, 30, 20});
 }
 
+TEST(ReduceProd, SecondDerivativesWithZeros) {
+  // prod is a polynomial, so first and second derivatives are smooth through zeros: check both numerically
+  // for slices with one and with two zeros (the d(grad_j)/d(x_zero) terms are the ones a naive formula drops).
+  auto make = [] {
+    return tensor_list{f64({{0.5, 0.0, 2.0, -1.5}, {1.5, -1.0, 0.75, 1.25}, {0.0, 1.5, 0.0, 2.0}}).requires_grad_()};
+  };
+  auto along = [](const tensor_list& x) { return tensor_list{prod(x[0], 1)}; };
+  auto whole = [](const tensor_list& x) { return tensor_list{prod(x[0].narrow(0, 0, 2))}; };
+  auto whole2 = [](const tensor_list& x) { return tensor_list{prod(x[0].narrow(0, 2, 1))}; };
+  for (auto fn : {std::function<tensor_list(const tensor_list&)>(along), std::function<tensor_list(const tensor_list&)>(whole),
+                  std::function<tensor_list(const tensor_list&)>(whole2)}) {
+    EXPECT_TRUE(autograd::gradcheck(fn, make()));
+    EXPECT_TRUE(autograd::gradgradcheck(fn, make()));
+  }
+  // By hand, prod([x0, x1, x2]) at [2, 0, 3]: grad = [x1 x2, x0 x2, x0 x1] = [0, 6, 0].
+  auto x = f64({2.0, 0.0, 3.0}).requires_grad_();
+  auto g = autograd::grad({prod(x)}, {x}, {}, std::nullopt, true)[0];
+  expect_close(g, {0, 6, 0});
+  auto h = autograd::grad({g.narrow(0, 0, 1).sum()}, {x})[0];  // d(grad_0)/dx = [0, x2, x1] = [0, 3, 0]
+  expect_close(h, {0, 3, 0});
+}
+
 // ---------------------------------------------------------------- gradcheck registry
 NABLA_GRADCHECK_CASE(Sum, "whole", [] { return tensor_list{rand64({3, 4})}; },
                      [](const tensor_list& x) { return tensor_list{sum(x[0])}; });
