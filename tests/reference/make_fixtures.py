@@ -752,6 +752,54 @@ def build_large():
        lambda x, a: F.mse_loss(x[0], x[1], reduction=a["reduction"]), {"reduction": "mean"})
 
 
+def build_edges():
+    """Exact ties and kinks, where implementations differ: which index wins, how a tie splits the gradient,
+    the (sub)gradient at 0 or at a clamp bound. PyTorch's choices are the reference."""
+    E = lambda op, label, values, fn, args=None, second=True, fam="edge": case(fam, op, label, [Fx(values)], fn, args,
+                                                                                 second=second)
+    tie2d = [[1.0, 3.0, 3.0], [0.5, 3.0, -1.0], [-2.0, -2.0, -2.0]]
+    for op in ("max", "min"):
+        tf = getattr(torch, op)
+        E(op, "ties_all", tie2d, (lambda tf: lambda x, a: tf(x[0]))(tf))
+        E(op, "ties_dim1", tie2d, (lambda tf: lambda x, a: tuple(tf(x[0], a["dim"])))(tf), {"dim": 1})
+        E(op, "ties_dim0_keepdim", tie2d,
+          (lambda tf: lambda x, a: tuple(tf(x[0], a["dim"], keepdim=True)))(tf), {"dim": 0, "keepdim": True})
+    for op in ("argmax", "argmin"):
+        tf = getattr(torch, op)
+        fn = (lambda tf: lambda x, a: tf(x[0], a.get("dim"), keepdim=a.get("keepdim", False)))(tf)
+        case("edge", op, "ties_all", [Fx(tie2d, rg=False)], fn, grad=False)
+        case("edge", op, "ties_dim1", [Fx(tie2d, rg=False)], fn, {"dim": 1}, grad=False)
+    for op in ("maximum", "minimum"):
+        tf = getattr(torch, op)
+        case("edge", op, "ties", [Fx([[1.0, 2.0, -0.5], [0.0, 3.0, 3.0]]), Fx([[1.0, 1.5, -0.5], [0.0, 3.0, 4.0]])],
+             (lambda tf: lambda x, a: tf(x[0], x[1]))(tf))
+    kinks = [-1.5, -0.0, 0.0, 0.5, 2.0]
+    E("relu", "at_zero", kinks, lambda x, a: torch.relu(x[0]))
+    E("abs", "at_zero", kinks, lambda x, a: torch.abs(x[0]))
+    E("sign", "at_zero", kinks, lambda x, a: torch.sign(x[0]))
+    E("leaky_relu", "at_zero", kinks, lambda x, a: F.leaky_relu(x[0], a["negative_slope"]), {"negative_slope": 0.2})
+    E("elu", "at_zero", kinks, lambda x, a: F.elu(x[0], a["alpha"]), {"alpha": 0.5})
+    E("clamp", "at_bounds", [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5],
+      lambda x, a: torch.clamp(x[0], a.get("min"), a.get("max")), {"min": -0.5, "max": 1.0})
+    E("norm", "p2_zero_row", [[0.0, 0.0, 0.0], [1.0, -2.0, 2.0]],
+      lambda x, a: torch.norm(x[0], S(a, "p"), a["dims"]), {"p": 2, "dims": [1]}, second=False)
+    E("norm", "pinf_ties", [[1.0, -3.0, 3.0], [2.0, 2.0, -1.0]],
+      lambda x, a: torch.norm(x[0], S(a, "p"), a["dims"]), {"p": "inf", "dims": [1]})
+    E("norm", "p1_zero_elem", [[0.0, -3.0, 1.0], [2.0, 0.0, -1.0]],
+      lambda x, a: torch.norm(x[0], S(a, "p"), a["dims"]), {"p": 1, "dims": [1]})
+    E("softmax", "equal_and_large", [[1000.0, 1000.0, -1000.0], [0.0, 0.0, 0.0]],
+      lambda x, a: torch.softmax(x[0], a["dim"]), {"dim": 1})
+    E("log_softmax", "equal_and_large", [[1000.0, 1000.0, -1000.0], [0.0, 0.0, 0.0]],
+      lambda x, a: torch.log_softmax(x[0], a["dim"]), {"dim": 1})
+    E("logsumexp", "large_and_equal", [[1000.0, 1000.0, -1000.0], [-50.0, -50.0, -50.0]],
+      lambda x, a: torch.logsumexp(x[0], a["dims"]), {"dims": [1]})
+    E("pow", "zero_base_int", [[0.0, 1.5], [-2.0, 0.0]], lambda x, a: torch.pow(x[0], S(a, "exponent")), {"exponent": 2})
+    E("pow", "zero_exp", [[0.0, 1.5], [-2.0, 0.5]], lambda x, a: torch.pow(x[0], S(a, "exponent")), {"exponent": 0})
+    E("var", "single_elem_dim_biased", [[1.5], [2.0]],
+      lambda x, a: torch.var(x[0], a["dims"], unbiased=a["unbiased"]), {"dims": [1], "unbiased": False})
+    E("sqrt", "one_and_large", [1.0, 4.0, 1e6], lambda x, a: torch.sqrt(x[0]))
+
+
 def main():
     build_elementwise()
     build_activation()
@@ -761,6 +809,7 @@ def main():
     build_shape()
     build_loss()
     build_large()
+    build_edges()
     os.makedirs(OUT_DIR, exist_ok=True)
     total = 0
     for fam, cases in FAMILIES.items():
