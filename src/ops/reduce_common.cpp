@@ -27,6 +27,29 @@ ReducePlan make_reduce_plan(const Tensor& x, IntArrayRef dims, bool keepdim, con
   return p;
 }
 
+std::optional<ColumnLayout> column_layout(const Tensor& x, const ReducePlan& plan) {
+  if (!x.is_contiguous() || plan.inner <= 1 || plan.outer <= 1) return std::nullopt;
+  const auto sizes = x.sizes();
+  int64_t first = -1, last = -1;
+  for (size_t d = 0; d < plan.reduced.size(); ++d) {
+    if (plan.reduced[d] && sizes[d] != 1) {
+      if (first < 0) first = int64_t(d);
+      last = int64_t(d);
+    }
+  }
+  if (first < 0) return std::nullopt;
+  ColumnLayout L;
+  for (int64_t d = 0; d < int64_t(sizes.size()); ++d) {
+    const int64_t s = sizes[size_t(d)];
+    if (d < first) L.A *= s;
+    else if (d > last) L.K *= s;
+    else if (plan.reduced[size_t(d)]) L.R *= s;
+    else if (s != 1) return std::nullopt;  // a kept dim inside the reduced block
+  }
+  if (L.K < 16) return std::nullopt;  // narrow columns: the row kernel (after a transpose) is faster
+  return L;
+}
+
 Tensor reduce_rows(const Tensor& x, const ReducePlan& plan) {
   NoGradGuard g;
   std::vector<int64_t> perm;

@@ -33,10 +33,23 @@ std::vector<Best<T>> best_per_row(const Tensor& x, const ops::ReducePlan& plan) 
   return ops::fold_rows<Best<T>>(
       rows.data_ptr<T>(), plan.outer, plan.inner,
       [](int64_t, const T* p, int64_t n, int64_t start) {
-        Best<T> b{p[0], start};
-        for (int64_t i = 1; i < n; ++i)
-          if (better<kMax>(p[i], b.value)) b = {p[i], start + i};
-        return b;
+        // Pass 1 (vectorizable): the extreme value and whether there is a NaN; pass 2: its first index.
+        T m = p[0];
+        bool nan = false;
+        for (int64_t i = 1; i < n; ++i) {
+          if constexpr (kMax) m = p[i] > m ? p[i] : m;
+          else m = p[i] < m ? p[i] : m;
+        }
+        if constexpr (std::is_floating_point_v<T>) {
+          for (int64_t i = 0; i < n; ++i) nan |= p[i] != p[i];
+        }
+        int64_t i = 0;
+        if (nan) {
+          while (!ops::is_nan_value(p[i])) ++i;
+        } else {
+          while (p[i] != m) ++i;
+        }
+        return Best<T>{p[i], start + i};
       },
       [](const Best<T>& a, const Best<T>& b) { return better<kMax>(b.value, a.value) ? b : a; });
 }

@@ -13,28 +13,75 @@ using autograd::variable_list;
 using ops::OpId;
 
 namespace {
+template <typename T>
+inline T nan_max(T m, T v) {
+  return (v > m || std::isnan(v)) ? v : m;
+}
+
+// One contiguous line of len elements: max, then exp(x - max) written once and summed in double, then scaled.
+template <bool kLog, typename T>
+void softmax_line(const T* s, T* o, int64_t len) {
+  T m = -std::numeric_limits<T>::infinity();
+  for (int64_t k = 0; k < len; ++k) m = nan_max(m, s[k]);
+  double total = 0;
+  if constexpr (kLog) {
+    for (int64_t k = 0; k < len; ++k) total += double(std::exp(s[k] - m));
+    const double log_total = std::log(total);  // (x - max) is exact near the max; subtract log(sum) in double
+    for (int64_t k = 0; k < len; ++k) o[k] = T(double(s[k] - m) - log_total);
+  } else {
+    for (int64_t k = 0; k < len; ++k) {
+      o[k] = std::exp(s[k] - m);
+      total += double(o[k]);
+    }
+    const T inv = T(1.0 / total);
+    for (int64_t k = 0; k < len; ++k) o[k] *= inv;
+  }
+}
+
+// Lines with stride post > 1: a block of up to kBlock neighbouring lines is processed together so every pass
+// reads contiguous memory.
+template <bool kLog, typename T>
+void softmax_block(const T* s, T* o, int64_t len, int64_t post, int64_t width) {
+  constexpr int64_t kBlock = 256;
+  T m[kBlock];
+  double total[kBlock];
+  for (int64_t j = 0; j < width; ++j) {
+    m[j] = -std::numeric_limits<T>::infinity();
+    total[j] = 0;
+  }
+  for (int64_t k = 0; k < len; ++k)
+    for (int64_t j = 0; j < width; ++j) m[j] = nan_max(m[j], s[k * post + j]);
+  for (int64_t k = 0; k < len; ++k) {
+    for (int64_t j = 0; j < width; ++j) {
+      const T e = std::exp(s[k * post + j] - m[j]);
+      if constexpr (!kLog) o[k * post + j] = e;
+      total[j] += double(e);
+    }
+  }
+  for (int64_t j = 0; j < width; ++j) total[j] = kLog ? std::log(total[j]) : 1.0 / total[j];
+  for (int64_t k = 0; k < len; ++k) {
+    for (int64_t j = 0; j < width; ++j) {
+      if constexpr (kLog) o[k * post + j] = T(double(s[k * post + j] - m[j]) - total[j]);
+      else o[k * post + j] *= T(total[j]);
+    }
+  }
+}
+
 template <bool kLog, typename T>
 void softmax_lines(const T* src, T* dst, int64_t pre, int64_t len, int64_t post) {
-  const int64_t lines = pre * post;
-#pragma omp parallel for schedule(static) if (lines * len >= cpu::kParallelThreshold && lines > 1)
-  for (int64_t line = 0; line < lines; ++line) {
-    const int64_t base = (line / post) * len * post + line % post;
-    const T* s = src + base;
-    T* o = dst + base;
-    double m = -std::numeric_limits<double>::infinity();
-    for (int64_t k = 0; k < len; ++k) {
-      const double v = double(s[k * post]);
-      m = (std::isnan(v) || v > m) ? v : m;
-    }
-    double total = 0;
-    for (int64_t k = 0; k < len; ++k) total += std::exp(double(s[k * post]) - m);
-    if constexpr (kLog) {
-      const double lse = m + std::log(total);
-      for (int64_t k = 0; k < len; ++k) o[k * post] = T(double(s[k * post]) - lse);
-    } else {
-      const double inv = 1.0 / total;
-      for (int64_t k = 0; k < len; ++k) o[k * post] = T(std::exp(double(s[k * post]) - m) * inv);
-    }
+  constexpr int64_t kBlock = 256;
+  const bool parallel = pre * len * post >= cpu::kParallelThreshold;
+  if (post == 1) {
+#pragma omp parallel for schedule(static) if (parallel && pre > 1)
+    for (int64_t i = 0; i < pre; ++i) softmax_line<kLog>(src + i * len, dst + i * len, len);
+    return;
+  }
+  const int64_t nblocks = (post + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static) if (parallel && pre * nblocks > 1)
+  for (int64_t task = 0; task < pre * nblocks; ++task) {
+    const int64_t i = task / nblocks, j0 = (task % nblocks) * kBlock;
+    const int64_t off = i * len * post + j0;
+    softmax_block<kLog>(src + off, dst + off, len, post, std::min(kBlock, post - j0));
   }
 }
 

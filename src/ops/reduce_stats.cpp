@@ -25,9 +25,7 @@ Tensor var_forward(const Tensor& x, const ops::ReducePlan& plan, double divisor,
     auto sums = ops::fold_rows<double>(
         src, plan.outer, plan.inner,
         [](int64_t, const scalar_t* p, int64_t n, int64_t) {
-          double a = 0;
-          for (int64_t i = 0; i < n; ++i) a += double(p[i]);
-          return a;
+          return ops::sum_of(p, n, [](scalar_t v) { return double(v); });
         },
         sum_chunk_combine);
     for (double& s : sums) s /= double(plan.inner);
@@ -35,9 +33,7 @@ Tensor var_forward(const Tensor& x, const ops::ReducePlan& plan, double divisor,
         src, plan.outer, plan.inner,
         [&sums](int64_t o, const scalar_t* p, int64_t n, int64_t) {
           const double m = sums[size_t(o)];
-          double a = 0;
-          for (int64_t i = 0; i < n; ++i) a += (double(p[i]) - m) * (double(p[i]) - m);
-          return a;
+          return ops::sum_of(p, n, [m](scalar_t v) { return (double(v) - m) * (double(v) - m); });
         },
         sum_chunk_combine);
     for (double& v : ss) v = take_sqrt ? std::sqrt(v / divisor) : v / divisor;  // divisor 0: nan, as PyTorch
@@ -83,14 +79,14 @@ Tensor norm_forward(const Tensor& x, const ops::ReducePlan& plan, double p) {
     auto acc = ops::fold_rows<double>(
         rows.data_ptr<scalar_t>(), plan.outer, plan.inner,
         [=](int64_t, const scalar_t* ptr, int64_t n, int64_t) {
-          double a = is_max ? 0.0 : is_min ? kInf : 0.0;
+          if (p == 1) return ops::sum_of(ptr, n, [](scalar_t v) { return std::abs(double(v)); });
+          if (p == 2) return ops::sum_of(ptr, n, [](scalar_t v) { return double(v) * double(v); });
+          double a = is_min ? kInf : 0.0;
           for (int64_t i = 0; i < n; ++i) {
             const double v = std::abs(double(ptr[i]));
             if (is_max) a = (std::isnan(v) || v > a) ? v : a;
             else if (is_min) a = (std::isnan(v) || v < a) ? v : a;
             else if (p == 0) a += v != 0 ? 1.0 : 0.0;
-            else if (p == 1) a += v;
-            else if (p == 2) a += v * v;
             else a += std::pow(v, p);
           }
           return a;
@@ -188,9 +184,7 @@ Tensor logsumexp(const Tensor& x0, IntArrayRef dims_in, bool keepdim) {
         src, plan.outer, plan.inner,
         [&shift](int64_t o, const scalar_t* p, int64_t n, int64_t) {
           const double m = shift[size_t(o)];
-          double a = 0;
-          for (int64_t i = 0; i < n; ++i) a += std::exp(double(p[i]) - m);
-          return a;
+          return ops::sum_of(p, n, [m](scalar_t v) { return std::exp(double(v) - m); });
         },
         sum_chunk_combine);
     for (size_t o = 0; o < s.size(); ++o) s[o] = std::log(s[o]) + shift[o];

@@ -150,6 +150,33 @@ TEST(ReduceSum, LargeReductionsAreParallelDeterministicAndAccurate) {
   expect_close(sum(z, {0}), {600002, 600002, 600002, 600002});
 }
 
+TEST(ReduceSum, ColumnReductionsMatchHandValues) {
+  // Contiguous (A, R, K) with K wide: reducing R (leading or middle dims) folds whole rows of columns in place.
+  const int64_t A = 3, R = 5001, K = 40;
+  std::vector<double> v(size_t(A * R * K));
+  for (int64_t a = 0; a < A; ++a)
+    for (int64_t r = 0; r < R; ++r)
+      for (int64_t k = 0; k < K; ++k) v[size_t((a * R + r) * K + k)] = double(a * 1000 + (r % 7) + k);
+  auto x = tensor(v).reshape({A, R, K});
+  // sum over r of (r % 7): 5001 = 714 * 7 + 3, so 714 * 21 + (0 + 1 + 2)
+  const double rsum = 714 * 21 + 3;
+  auto s = sum(x, {1});
+  EXPECT_EQ(s.sizes().vec(), Shape({A, K}));
+  auto got = values(s);
+  for (int64_t a = 0; a < A; ++a)
+    for (int64_t k = 0; k < K; ++k)
+      ASSERT_EQ(got[size_t(a * K + k)], double(R) * double(a * 1000 + k) + rsum) << a << "," << k;
+  // Leading dims (0, 1) with keepdim, and mean; both equal the transposed (row-kernel) result.
+  auto s01 = sum(x, {0, 1}, true);
+  EXPECT_EQ(s01.sizes().vec(), Shape({1, 1, K}));
+  expect_close(s01, values(sum(x.permute({2, 0, 1}).contiguous(), {1, 2})), 1e-6);
+  expect_close(mean(x, {0, 1}), values(sum(x, {0, 1}) / double(A * R)), 1e-9);
+  // Integers, and prod of a column of twos.
+  auto xi = full({30, 20}, 2, TensorOptions().dtype(kInt64));
+  expect_close(sum(xi, {0}), std::vector<double>(20, 60));
+  expect_close(prod(xi, 0), std::vector<double>(20, double(int64_t(1) << 30)));
+}
+
 TEST(ReduceSum, GradientsAndNodeNames) {
   auto x = f64({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}).requires_grad_();
   auto s = sum(x, {1});
@@ -237,6 +264,10 @@ NABLA_GRADCHECK_CASE(SumDim, "dims 0,-1 keepdim non-contiguous", [] { return ten
                      [](const tensor_list& x) { return tensor_list{sum(x[0], {0, -1}, true)}; });
 NABLA_GRADCHECK_CASE(Mean, "whole", [] { return tensor_list{rand64({3, 4})}; },
                      [](const tensor_list& x) { return tensor_list{mean(x[0])}; });
+NABLA_GRADCHECK_CASE(Mean, "whole non-contiguous", [] { return tensor_list{rand64_noncontiguous({3, 4})}; },
+                     [](const tensor_list& x) { return tensor_list{mean(x[0])}; });
+NABLA_GRADCHECK_CASE(MeanDim, "dims 0,1 (column layout)", [] { return tensor_list{rand64({2, 3, 20})}; },
+                     [](const tensor_list& x) { return tensor_list{mean(x[0], {0, 1})}; });
 NABLA_GRADCHECK_CASE(MeanDim, "dim 0 keepdim non-contiguous", [] { return tensor_list{rand64_noncontiguous({3, 4})}; },
                      [](const tensor_list& x) { return tensor_list{mean(x[0], {0}, true)}; });
 NABLA_GRADCHECK_CASE(Prod, "whole", [] { return tensor_list{rand64({3, 3}, 0.5, 1.5)}; },
