@@ -179,6 +179,9 @@ Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
   NABLA_CHECK(a.dtype() != kBool || b.dtype() != kBool, "sub: subtraction, the `-` operator, with two bool tensors "
               "is not supported. Use the `^` or `logical_xor()` operator instead.");
+  NABLA_CHECK(a.dtype() != kBool && b.dtype() != kBool, "sub: subtraction, the `-` operator, with a bool tensor is "
+              "not supported. If you are trying to invert a mask, use (mask == false) instead; otherwise convert it "
+              "with .to(nabla::kInt64) first.");
   return add_impl(a, b, negate(alpha), OpId::Sub, "sub");
 }
 Tensor sub(const Tensor& a, const Scalar& b, const Scalar& alpha) {

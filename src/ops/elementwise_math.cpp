@@ -171,10 +171,11 @@ Tensor square(const Tensor& x) { return pow(x, 2); }
 // ---- clamp: min(max(x, min), max); NaN stays NaN; gradient 1 on [min, max] including the bounds ----
 Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> max) {
   NABLA_CHECK(min || max, "clamp: at least one of 'min' or 'max' must not be None (nullopt)");
-  check_not_bool(x, "clamp");
   ScalarType t = x.dtype();
   if (min) t = promote_with(t, *min);
   if (max) t = promote_with(t, *max);
+  NABLA_CHECK(t != kBool, "clamp: not implemented for bool tensors with bool bounds; use numeric bounds (the result is "
+              "then Long) or convert the tensor first");
   Tensor xv = ops::as_dtype(x, t);
   Tensor out = detail::make_empty(x.sizes(), t);
   NABLA_DISPATCH_NUMERIC(t, "clamp", [&] {

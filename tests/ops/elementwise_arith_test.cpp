@@ -78,7 +78,10 @@ TEST(ElementwisePromotion, BoolPlusIntAndBoolArithmetic) {
   expect_near(vals(bb), {1, 0, 1});
   EXPECT_EQ((b + 1).dtype(), kInt64);
   EXPECT_EQ((b * 1.5).dtype(), kFloat32);
-  expect_error([&] { sub(b, b); }, {"sub", "bool"});
+  expect_error([&] { sub(b, b); }, {"sub", "two bool tensors"});
+  expect_error([&] { b - 1; }, {"sub", "bool tensor"});
+  expect_error([&] { 1 - b; }, {"sub", "bool tensor"});
+  expect_error([&] { tensor({1, 2}) - b; }, {"sub", "bool tensor"});
   expect_error([&] { -b; }, {"neg", "bool"});
 }
 

@@ -222,7 +222,11 @@ TEST(ElementwiseClamp, GradientIsOneOnTheClosedInterval) {
 
 TEST(ElementwiseClamp, NeedsABoundAndANumericTensor) {
   expect_error([] { clamp(tensor({1.0})); }, {"clamp", "min", "max"});
-  expect_error([] { clamp(tensor({true}), 0, 1); }, {"clamp", "bool"});
+  expect_error([] { clamp(tensor({true}), false, true); }, {"clamp", "bool"});
+  Tensor b = clamp(tensor({true, false}), 0, 1);  // bool with int bounds promotes to Long, as PyTorch
+  EXPECT_EQ(b.dtype(), kInt64);
+  std::vector<double> bv = vals(b);
+  EXPECT_EQ(bv, (std::vector<double>{1, 0}));
 }
 
 }  // namespace
