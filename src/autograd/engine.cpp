@@ -57,6 +57,7 @@ struct NodeTask {
 // allocation), a hash index once the graph grows.
 class TaskTable {
  public:
+  TaskTable() { tasks_.reserve(kLinear); }
   // Index of n's task, creating it when new (second: whether it was created).
   std::pair<size_t, bool> find_or_add(Node* n) {
     if (size_t i = find(n); i != kNone) return {i, false};
@@ -136,6 +137,7 @@ void run(const std::vector<Edge>& roots, tensor_list& root_grads, bool keep_grap
       size_t next;
     };
     std::vector<Frame> stack;
+    stack.reserve(16);
     auto visit = [&](Node* n) {
       auto [i, inserted] = tasks.find_or_add(n);
       if (inserted) {
@@ -176,6 +178,7 @@ void run(const std::vector<Edge>& roots, tensor_list& root_grads, bool keep_grap
 
   // 2. Seed the roots and run nodes whose dependencies are all in, most recently created first.
   std::vector<ReadyEntry> heap;
+  heap.reserve(16);
   auto push_ready = [&](Node* n) {
     heap.push_back({n->sequence_nr(), n});
     std::push_heap(heap.begin(), heap.end());

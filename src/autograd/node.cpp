@@ -161,6 +161,28 @@ Tensor AccumulateGrad::run_pre_hooks(uint32_t output_nr, Tensor grad) {
   return grad;
 }
 
+namespace {
+// grad += g with a plain loop when both are dense float32/float64 of one shape (the common case of every step);
+// false when the general add_ is needed.
+bool accumulate_inplace(const Tensor& grad, const Tensor& g0) {
+  if (grad.dtype() != g0.dtype() || (grad.dtype() != kFloat32 && grad.dtype() != kFloat64)) return false;
+  if (!grad.is_contiguous() || grad.sizes() != g0.sizes()) return false;
+  Tensor g = g0.is_contiguous() ? g0 : g0.contiguous();
+  const int64_t n = grad.numel();
+  if (grad.dtype() == kFloat32) {
+    float* d = grad.data_ptr<float>();
+    const float* s = g.data_ptr<float>();
+    for (int64_t i = 0; i < n; ++i) d[i] += s[i];
+  } else {
+    double* d = grad.data_ptr<double>();
+    const double* s = g.data_ptr<double>();
+    for (int64_t i = 0; i < n; ++i) d[i] += s[i];
+  }
+  grad.bump_version();
+  return true;
+}
+}  // namespace
+
 variable_list AccumulateGrad::apply(variable_list&& grads) {
   Tensor g = std::move(grads.at(0));
   if (!g.defined()) return {};
@@ -171,7 +193,12 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
     return {};
   }
   if (meta.grad.defined()) {
-    meta.grad = (meta.grad + g).detach();
+    if (meta.grad.requires_grad()) {
+      meta.grad = (meta.grad + g).detach();  // .grad() came from a create_graph backward: leave that graph alone
+    } else if (!accumulate_inplace(meta.grad, g)) {
+      NoGradGuard ng;
+      meta.grad.add_(g);  // in place, as PyTorch: references to .grad() see the sum
+    }
     return {};
   }
   // First gradient: steal the buffer when nothing else can see it (a dense tensor whose storage only this

@@ -66,6 +66,24 @@ TEST(AutogradEngine, FirstGradIsNotAliasedWithUserGradient) {
   EXPECT_NE(x.grad().data_ptr(), g.data_ptr());  // the user's tensor is not adopted as .grad()
 }
 
+TEST(AutogradEngine, AccumulationIsInPlaceAsInPyTorch) {
+  // The second backward adds into the existing .grad() tensor: a reference taken before sees the sum.
+  auto x = tensor({1.0, 2.0}, f64g());
+  (x * 2.0).sum().backward();
+  Tensor held = x.grad();
+  (x * 3.0).sum().backward();
+  expect_values(held, {5, 5});
+  EXPECT_TRUE(held.is_same(x.grad()));
+  // An add's backward hands the same gradient tensor to both leaves: they must not share memory.
+  auto a = tensor({1.0}, f64g());
+  auto b = tensor({1.0}, f64g());
+  (a + b).sum().backward();
+  EXPECT_NE(a.grad().data_ptr(), b.grad().data_ptr());
+  (a * 2.0).sum().backward();
+  expect_values(a.grad(), {3});
+  expect_values(b.grad(), {1});
+}
+
 TEST(AutogradEngine, RetainGradOnNonLeaf) {
   auto x = tensor({1.0, 2.0}, f64g());
   auto y = x * 3.0;

@@ -1,10 +1,12 @@
-// Long graphs (iterative engine and destruction) and memory release. The 1M-op chain takes a few seconds
-// in Release; NABLA_STRESS_OPS overrides the length (sanitizer builds default to 200k).
+// Long graphs (iterative engine and destruction), memory release, threads and a cost bound. The 1M-op chain
+// takes a few seconds in Release; NABLA_STRESS_OPS overrides every chain length (sanitizer builds use 1/5).
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <thread>
+#include <vector>
 
 #include "nabla/autograd/function.h"
 #include "nabla/nabla.h"
@@ -42,7 +44,7 @@ TEST(AutogradStress, MillionOpChainBackwardAndDestroyWithoutRecursion) {
 TEST(AutogradStress, LongChainWithSavedInputsIsDestroyedWithoutRecursion) {
   // sin saves its input, whose grad_fn is the previous node: destruction goes node -> closure -> saved tensor
   // -> grad_fn -> ..., which must not recurse either. Built and dropped without backward.
-  const int64_t n = stress_ops(300000);
+  const int64_t n = stress_ops(100000);
   auto x = tensor({0.5}, TensorOptions().dtype(kFloat64).requires_grad(true));
   Tensor y = x;
   for (int64_t i = 0; i < n; ++i) y = (y * y).sin();
@@ -50,8 +52,34 @@ TEST(AutogradStress, LongChainWithSavedInputsIsDestroyedWithoutRecursion) {
   SUCCEED();
 }
 
-TEST(AutogradStress, LongChainWithRetainGraphDestroyedAfterBackward) {
+namespace {
+// Keeps the previous output in saved_data: node i owns node i-1 only through a saved tensor (not an edge), so
+// dropping the last output would recurse through ~CppNode -> saved tensor -> grad_fn -> ~CppNode ...
+Tensor g_previous;
+struct KeepPrevious : autograd::Function<KeepPrevious> {
+  static Tensor forward(autograd::AutogradContext* ctx, const Tensor& x) {
+    ctx->saved_data["previous"] = g_previous;
+    return x * 1.0;
+  }
+  static autograd::tensor_list backward(autograd::AutogradContext*, autograd::tensor_list g) { return {g[0]}; }
+};
+}  // namespace
+
+TEST(AutogradStress, ChainOwnedThroughSavedTensorsIsDestroyedWithoutRecursion) {
   const int64_t n = stress_ops(200000);
+  auto x = tensor({0.5}, TensorOptions().dtype(kFloat64).requires_grad(true));
+  Tensor y;
+  for (int64_t i = 0; i < n; ++i) {
+    g_previous = y;
+    y = KeepPrevious::apply(x);
+  }
+  g_previous = Tensor();
+  y = Tensor();  // must not overflow the stack
+  SUCCEED();
+}
+
+TEST(AutogradStress, LongChainWithRetainGraphDestroyedAfterBackward) {
+  const int64_t n = stress_ops(100000);
   auto x = tensor({0.5}, TensorOptions().dtype(kFloat64).requires_grad(true));
   Tensor y = x;
   for (int64_t i = 0; i < n; ++i) y = y.sin();
@@ -138,4 +166,36 @@ TEST(AutogradPerf, SmallOpForwardBackwardIsCheap) {
   double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / iters;
   std::printf("[ perf ] mul + sum + backward: %.2f us per iteration\n", us);
   EXPECT_LT(us, 50.0);
+}
+
+TEST(AutogradThreads, IndependentGraphsOnSeveralThreads) {
+  // Grad mode, anomaly mode, the running node and the release queue are thread-local: concurrent backward
+  // passes over independent graphs (and their destruction) do not interfere.
+  const int64_t n = stress_ops(20000);
+  std::vector<double> grads(4, 0.0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      auto x = tensor({0.1 * (t + 1)}, TensorOptions().dtype(kFloat64).requires_grad(true));
+      Tensor y = x;
+      for (int64_t i = 0; i < n; ++i) y = y * 1.0 + 0.0;
+      {
+        NoGradGuard ng;  // only this thread's grad mode changes
+        EXPECT_FALSE((x * 2.0).requires_grad());
+      }
+      (y * y).sum().backward();
+      grads[size_t(t)] = x.grad().item<double>();
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) EXPECT_NEAR(grads[size_t(t)], 2 * 0.1 * (t + 1), 1e-9) << "thread " << t;
+  EXPECT_TRUE(GradMode::is_enabled());
+}
+
+TEST(AutogradThreads, GraphBuiltOnOneThreadDestroyedOnAnother) {
+  auto x = tensor({0.5}, TensorOptions().dtype(kFloat64).requires_grad(true));
+  Tensor y = x;
+  for (int64_t i = 0; i < stress_ops(100000); ++i) y = y.sin();
+  std::thread([y = std::move(y)]() mutable { y = Tensor(); }).join();
+  SUCCEED();
 }

@@ -11,6 +11,7 @@
 #include "ops/gradcheck_registry.h"
 
 using namespace nabla;
+using nabla::autograd::tensor_list;
 using nabla::testing::gradcheck_cases;
 
 namespace {
