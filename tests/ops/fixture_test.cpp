@@ -27,7 +27,7 @@ namespace {
 
 using json = nlohmann::json;
 
-const char* const kFamilies[] = {"elementwise", "activation", "compare", "reduce", "linalg", "shape", "loss", "large", "edge"};
+const char* const kFamilies[] = {"elementwise", "activation", "compare", "reduce", "linalg", "shape", "loss", "large", "edge", "int"};
 constexpr uint64_t kDigestSeed = 2463534242u;  // DIGEST_SEED in make_fixtures.py
 
 struct Fixtures {

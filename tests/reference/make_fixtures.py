@@ -109,9 +109,10 @@ def Bx(values):
     return lambda rng: In("bool", np.asarray(values, dtype=bool), None, False)
 
 
-def case(family, op, label, inputs, fn, args=None, grad=True, second=True):
+def case(family, op, label, inputs, fn, args=None, grad=True, second=True, dtypes=tuple(DTYPES)):
+    """dtypes: the case dtypes to run (float inputs are cast to it); one is enough when no input is float."""
     FAMILIES.setdefault(family, []).append(
-        dict(op=op, label=label, inputs=inputs, fn=fn, args=args or {}, grad=grad, second=second))
+        dict(op=op, label=label, inputs=inputs, fn=fn, args=args or {}, grad=grad, second=second, dtypes=dtypes))
 
 
 # ---------------------------------------------------------------- encoding
@@ -800,6 +801,46 @@ def build_edges():
     E("sqrt", "one_and_large", [1.0, 4.0, 1e6], lambda x, a: torch.sqrt(x[0]))
 
 
+def build_int():
+    """Integer and bool tensors: result dtypes (PyTorch's promotion) and exact values; forward only."""
+    fam = "int"
+    K = lambda op, label, ins, fn, args=None: case(fam, op, label, ins, fn, args, grad=False, dtypes=("float32",))
+    two = lambda tf: (lambda x, a: tf(x[0], x[1]) if len(x) == 2 else tf(x[0], a["other"]))
+    K("add", "int_int", [Ir((2, 3), -5, 6), Ir((3,), -5, 6)], lambda x, a: torch.add(x[0], x[1]))
+    K("add", "int_float", [Ir((2, 3), -5, 6), U((2, 3), rg=False)], lambda x, a: torch.add(x[0], x[1]))
+    K("add", "bool_int", [B((2, 3)), Ir((2, 3), -5, 6)], lambda x, a: torch.add(x[0], x[1]))
+    K("add", "int_scalar_alpha", [Ir((2, 3), -5, 6)], lambda x, a: torch.add(x[0], a["other"], alpha=a["alpha"]),
+      {"other": 3, "alpha": 2})
+    K("sub", "int_int", [Ir((2, 3), -5, 6), Ir((2, 3), -5, 6)], lambda x, a: torch.sub(x[0], x[1]))
+    K("mul", "int_int", [Ir((2, 3), -5, 6), Ir((2, 3), -5, 6)], lambda x, a: torch.mul(x[0], x[1]))
+    K("mul", "bool_float_scalar", [B((2, 3))], lambda x, a: torch.mul(x[0], a["other"]), {"other": 1.5})
+    K("mul", "int_float_0d", [Ir((2, 3), -5, 6), U((), rg=False, dtype=torch.float64)],
+      lambda x, a: torch.mul(x[0], x[1]))
+    K("pow", "int_int_scalar", [Ir((2, 3), -4, 5)], lambda x, a: torch.pow(x[0], a["exponent"]), {"exponent": 2})
+    K("maximum", "int_int", [Ir((2, 3), -5, 6), Ir((2, 3), -5, 6)], lambda x, a: torch.maximum(x[0], x[1]))
+    K("where", "int_int", [B((2, 3)), Ir((2, 3), -5, 6), Ir((2, 3), -5, 6)],
+      lambda x, a: torch.where(x[0], x[1], x[2]))
+    for op in ("neg", "abs", "sign"):
+        K(op, "int", [Ir((2, 3), -5, 6)], (lambda tf: lambda x, a: tf(x[0]))(getattr(torch, op)))
+    K("clamp", "int", [Ir((2, 4), -6, 7)], lambda x, a: torch.clamp(x[0], a["min"], a["max"]), {"min": -2, "max": 3})
+    K("sum", "int_all", [Ir((2, 3), -5, 6)], lambda x, a: torch.sum(x[0]))
+    K("sum", "bool_dim", [B((3, 4))], lambda x, a: torch.sum(x[0], a["dims"]), {"dims": [1]})
+    K("prod", "int_dim", [Ir((2, 3), -3, 4)], lambda x, a: torch.prod(x[0], a["dim"]), {"dim": 1})
+    K("max", "int_dim", [Ir((3, 4), -9, 10)], lambda x, a: tuple(torch.max(x[0], a["dim"])), {"dim": 1})
+    K("min", "int_all", [Ir((3, 4), -9, 10)], lambda x, a: torch.min(x[0]))
+    K("argmax", "int_dim", [Ir((3, 4), -9, 10)], lambda x, a: torch.argmax(x[0], a["dim"]), {"dim": 0})
+    for op in ("eq", "lt", "ge"):
+        tf = getattr(torch, op)
+        K(op, "int_int", [Ir((3, 4), -2, 3), Ir((3, 4), -2, 3)], two(tf))
+        K(op, "int_float_scalar", [Ir((3, 4), -2, 3)], two(tf), {"other": 0.5})
+        K(op, "int_float", [Ir((3, 4), -2, 3), Fx([0.0, 1.0, -1.5, 2.0], rg=False)], two(tf))
+    K("cat", "int", [Ir((2, 3), -5, 6), Ir((1, 3), -5, 6)], lambda x, a: torch.cat(x, a["dim"]), {"dim": 0})
+    K("index_select", "int", [Ir((4, 3), -5, 6), I([3, 0])], lambda x, a: torch.index_select(x[0], a["dim"], x[1]),
+      {"dim": 0})
+    K("all", "int_dim", [Ir((3, 4), 0, 3)], lambda x, a: torch.all(x[0], a["dim"]), {"dim": 1})
+    K("any", "int_all", [Ir((3, 4), 0, 2)], lambda x, a: torch.any(x[0]))
+
+
 def main():
     build_elementwise()
     build_activation()
@@ -810,12 +851,13 @@ def main():
     build_loss()
     build_large()
     build_edges()
+    build_int()
     os.makedirs(OUT_DIR, exist_ok=True)
     total = 0
     for fam, cases in FAMILIES.items():
         out = []
         for c in cases:
-            for dt in DTYPES:
+            for dt in c["dtypes"]:
                 out.append(run_case(c, dt))
         doc = dict(generator="tests/reference/make_fixtures.py", torch=torch.__version__, family=fam, cases=out)
         path = os.path.join(OUT_DIR, f"{fam}.json")
