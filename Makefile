@@ -1,16 +1,20 @@
 # nabla: `make run` sets up, builds (Release) and runs the main job; `make test` builds and runs every test.
 JOBS ?= $(shell nproc)
 BUILD ?= build
-.PHONY: deps build run test test-sanitize bench clean
+.PHONY: deps configure build run test test-sanitize bench clean
 
 deps:
 	@./scripts/install-deps.sh
 
-build: deps
+configure: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+
+build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
-run: build
+# Builds only what the walkthrough needs (the library and the program), then runs it.
+run: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target seed_walkthrough
 	@./$(BUILD)/examples/seed_walkthrough
 
 test: build
