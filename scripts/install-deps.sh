@@ -3,7 +3,7 @@
 # Idempotent and quiet: prints nothing and does nothing when all are present.
 set -euo pipefail
 pkgs=(
-  build-essential cmake pkg-config
+  build-essential g++ cmake pkg-config   # g++ 12 (C++20), make
   libopenblas-dev      # CBLAS sgemm/dgemm
   libgtest-dev         # tests
   libbenchmark-dev     # bench/
