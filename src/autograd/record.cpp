@@ -8,12 +8,14 @@
 
 namespace nabla::autograd {
 
-SavedVariable::SavedVariable(const Tensor& t, bool is_output) : is_output_(is_output) {
+SavedVariable::SavedVariable(const Tensor& t, bool is_output) : SavedVariable(t, is_output, t.defined() ? t.output_nr() : 0) {}
+
+SavedVariable::SavedVariable(const Tensor& t, bool is_output, uint32_t output_nr) : is_output_(is_output) {
   if (!t.defined()) return;
   saved_version_ = t._version();
   if (is_output) {
     data_ = detail::make_alias(t);  // no grad_fn: the node does not own itself
-    output_nr_ = t.output_nr();
+    output_nr_ = output_nr;
   } else {
     data_ = t;
   }

@@ -252,6 +252,9 @@ TEST(AutogradFunction, IValueKinds) {
   EXPECT_TRUE(s.isString() && s.toStringRef() == "str");
   EXPECT_TRUE(t.isTensor() && t.toTensor().numel() == 1);
   expect_error([&] { (void)d.toInt(); }, {"toInt", "Double"});
+  autograd::IValue shape(tensor({{1.0, 2.0}}).sizes());
+  EXPECT_TRUE(shape.isIntList());
+  EXPECT_EQ(shape.toIntVector(), std::vector<int64_t>({1, 2}));
 }
 
 // ---- gradcheck on custom Functions ----

@@ -33,7 +33,7 @@
 
 namespace nabla::autograd {
 
-/// A value kept in AutogradContext::saved_data: none, bool, int64, double, string or Tensor.
+/// A value kept in AutogradContext::saved_data: none, bool, int64, double, string, Tensor or int list.
 class IValue {
  public:
   IValue() = default;
@@ -45,6 +45,8 @@ class IValue {
   IValue(std::string v) : v_(std::move(v)) {}  // NOLINT
   IValue(const char* v) : v_(std::string(v)) {}  // NOLINT
   IValue(Tensor v) : v_(std::move(v)) {}  // NOLINT
+  IValue(std::vector<int64_t> v) : v_(std::move(v)) {}  // NOLINT
+  IValue(IntArrayRef v) : v_(v.vec()) {}  // NOLINT
 
   bool isNone() const { return v_.index() == 0; }
   bool isBool() const { return std::holds_alternative<bool>(v_); }
@@ -52,15 +54,18 @@ class IValue {
   bool isDouble() const { return std::holds_alternative<double>(v_); }
   bool isString() const { return std::holds_alternative<std::string>(v_); }
   bool isTensor() const { return std::holds_alternative<Tensor>(v_); }
+  bool isIntList() const { return std::holds_alternative<std::vector<int64_t>>(v_); }
   bool toBool() const { return get<bool>("toBool", "bool"); }
   int64_t toInt() const { return get<int64_t>("toInt", "int"); }
   /// A double, or an int converted to double.
   double toDouble() const { return isInt() ? double(std::get<int64_t>(v_)) : get<double>("toDouble", "double"); }
   const std::string& toStringRef() const { return get<std::string>("toStringRef", "string"); }
   const Tensor& toTensor() const { return get<Tensor>("toTensor", "Tensor"); }
-  /// "None", "Bool", "Int", "Double", "String" or "Tensor".
+  /// A shape or list of dims (e.g. saved from x.sizes()).
+  const std::vector<int64_t>& toIntVector() const { return get<std::vector<int64_t>>("toIntVector", "int list"); }
+  /// "None", "Bool", "Int", "Double", "String", "Tensor" or "IntList".
   const char* tagKind() const {
-    static const char* kNames[] = {"None", "Bool", "Int", "Double", "String", "Tensor"};
+    static const char* kNames[] = {"None", "Bool", "Int", "Double", "String", "Tensor", "IntList"};
     return kNames[v_.index()];
   }
 
@@ -70,7 +75,7 @@ class IValue {
     NABLA_CHECK(std::holds_alternative<T>(v_), "IValue::", fn, ": the value holds ", tagKind(), ", not ", want);
     return std::get<T>(v_);
   }
-  std::variant<std::monostate, bool, int64_t, double, std::string, Tensor> v_;
+  std::variant<std::monostate, bool, int64_t, double, std::string, Tensor, std::vector<int64_t>> v_;
 };
 
 class CustomNodeBase;

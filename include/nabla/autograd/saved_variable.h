@@ -11,7 +11,10 @@ namespace nabla::autograd {
 class SavedVariable {
  public:
   SavedVariable() = default;
+  /// An output is usually saved before record() attaches it (in the closure's captures), when its output_nr
+  /// is still 0: ops with several differentiable outputs that save output k > 0 must pass k explicitly.
   explicit SavedVariable(const Tensor& t, bool is_output = false);
+  SavedVariable(const Tensor& t, bool is_output, uint32_t output_nr);
   /// The saved tensor (with its graph, so backward formulas stay differentiable). Throws nabla::Error naming
   /// the running node when the tensor was modified in place after it was saved.
   Tensor unpack() const;
