@@ -53,9 +53,9 @@ FixtureOp binary_or_scalar(TT tensor_fn, TS scalar_fn) {
   };
 }
 
-#define NABLA_FIXTURE_COMPARE(NAME)                                                     \
-  {                                                                                     \
-    #NAME, binary_or_scalar([](const Tensor& p, const Tensor& q) { return NAME(p, q); }, \
+#define NABLA_FIXTURE_COMPARE(NAME)                                                      \
+  {                                                                                      \
+#NAME, binary_or_scalar([](const Tensor& p, const Tensor& q) { return NAME(p, q); }, \
                             [](const Tensor& p, const Scalar& q) { return NAME(p, q); }) \
   }
 
@@ -162,9 +162,9 @@ std::map<std::string, FixtureOp> make_ops() {
   };
 
   // ---- comparisons ----
-  for (auto& [name, fn] : std::map<std::string, FixtureOp>{
-           NABLA_FIXTURE_COMPARE(eq), NABLA_FIXTURE_COMPARE(ne), NABLA_FIXTURE_COMPARE(lt),
-           NABLA_FIXTURE_COMPARE(le), NABLA_FIXTURE_COMPARE(gt), NABLA_FIXTURE_COMPARE(ge)})
+  for (auto& [name, fn] : std::map<std::string, FixtureOp>{NABLA_FIXTURE_COMPARE(eq), NABLA_FIXTURE_COMPARE(ne),
+                                                           NABLA_FIXTURE_COMPARE(lt), NABLA_FIXTURE_COMPARE(le),
+                                                           NABLA_FIXTURE_COMPARE(gt), NABLA_FIXTURE_COMPARE(ge)})
     ops[name] = fn;
 
   // ---- reductions ----
@@ -235,12 +235,12 @@ std::map<std::string, FixtureOp> make_ops() {
   ops["permute"] = [](const TensorList& x, const json& a) { return TensorList{nabla::permute(x[0], ints(a, "dims"))}; };
   ops["expand"] = [](const TensorList& x, const json& a) { return TensorList{nabla::expand(x[0], ints(a, "size"))}; };
   ops["narrow"] = [](const TensorList& x, const json& a) {
-    return TensorList{nabla::narrow(x[0], a.at("dim").get<int64_t>(), a.at("start").get<int64_t>(),
-                                    a.at("length").get<int64_t>())};
+    return TensorList{
+        nabla::narrow(x[0], a.at("dim").get<int64_t>(), a.at("start").get<int64_t>(), a.at("length").get<int64_t>())};
   };
   ops["slice"] = [](const TensorList& x, const json& a) {
-    return TensorList{nabla::slice(x[0], a.at("dim").get<int64_t>(), opt_int(a, "start"), opt_int(a, "end"),
-                                   int_or(a, "step", 1))};
+    return TensorList{
+        nabla::slice(x[0], a.at("dim").get<int64_t>(), opt_int(a, "start"), opt_int(a, "end"), int_or(a, "step", 1))};
   };
   ops["select"] = [](const TensorList& x, const json& a) {
     return TensorList{nabla::select(x[0], a.at("dim").get<int64_t>(), a.at("index").get<int64_t>())};

@@ -182,7 +182,8 @@ std::vector<int64_t> logical_shape(const json& in) {
   auto shape = in.at("shape").get<std::vector<int64_t>>();
   if (in.contains("transpose")) {
     const int64_t nd = int64_t(shape.size());
-    std::swap(shape[(in.at("transpose")[0].get<int64_t>() + nd) % nd], shape[(in.at("transpose")[1].get<int64_t>() + nd) % nd]);
+    std::swap(shape[(in.at("transpose")[0].get<int64_t>() + nd) % nd],
+              shape[(in.at("transpose")[1].get<int64_t>() + nd) % nd]);
   }
   return shape;
 }
@@ -236,7 +237,8 @@ std::string compare(const Tensor& actual, const std::vector<int64_t>& shape, con
     os << "dtype " << actual.dtype() << ", expected " << dtype;
     return os.str();
   }
-  if (actual.sizes().vec() != shape) return "shape " + shape_str(actual.sizes().vec()) + ", expected " + shape_str(shape);
+  if (actual.sizes().vec() != shape)
+    return "shape " + shape_str(actual.sizes().vec()) + ", expected " + shape_str(shape);
   const std::vector<double> got = read_values(actual);
   const bool exact = !is_floating_point(dtype);
   const bool f32 = dtype == kFloat32;
@@ -289,8 +291,8 @@ std::vector<std::string> run_case(const json& c, const FixtureOp& op) {
   }
   for (size_t k = 0; k < outs.size(); ++k) {
     const json& jo = jouts[k];
-    auto msg = compare(outs[k], jo.at("shape").get<std::vector<int64_t>>(), jo.at("data"), parse_dtype(jo.at("dtype")), f32_tol,
-                       jo.value("atol", 0.0));
+    auto msg = compare(outs[k], jo.at("shape").get<std::vector<int64_t>>(), jo.at("data"), parse_dtype(jo.at("dtype")),
+                       f32_tol, jo.value("atol", 0.0));
     if (!msg.empty()) fails.push_back("output " + std::to_string(k) + ": " + msg);
   }
   if (!c.value("grad", false) || !fails.empty()) return fails;
@@ -315,13 +317,15 @@ std::vector<std::string> run_case(const json& c, const FixtureOp& op) {
   }
   TensorList grads;
   try {
-    grads = autograd::grad(weighted, diff_in, ws, /*retain_graph=*/true, /*create_graph=*/second, /*allow_unused=*/true);
+    grads =
+        autograd::grad(weighted, diff_in, ws, /*retain_graph=*/true, /*create_graph=*/second, /*allow_unused=*/true);
   } catch (const std::exception& e) {
     return {std::string("backward threw: ") + e.what()};
   }
   for (size_t i = 0; i < diff_in.size(); ++i) {
     const json& ji = *jdiff[i];
-    const Tensor g = grads[i].defined() ? grads[i] : zeros(logical_shape(ji), TensorOptions().dtype(diff_in[i].dtype()));
+    const Tensor g =
+        grads[i].defined() ? grads[i] : zeros(logical_shape(ji), TensorOptions().dtype(diff_in[i].dtype()));
     auto msg = compare(g, logical_shape(ji), ji.at("grad"), diff_in[i].dtype(), f32_tol, ji.value("grad_atol", 0.0));
     if (!msg.empty()) fails.push_back("grad of input " + std::to_string(i) + ": " + msg);
   }
@@ -344,7 +348,8 @@ std::vector<std::string> run_case(const json& c, const FixtureOp& op) {
   }
   for (size_t i = 0; i < diff_in.size(); ++i) {
     const json& ji = *jdiff[i];
-    const Tensor g = grads2[i].defined() ? grads2[i] : zeros(logical_shape(ji), TensorOptions().dtype(diff_in[i].dtype()));
+    const Tensor g =
+        grads2[i].defined() ? grads2[i] : zeros(logical_shape(ji), TensorOptions().dtype(diff_in[i].dtype()));
     auto msg = compare(g, logical_shape(ji), ji.at("grad2"), diff_in[i].dtype(), f32_tol, ji.value("grad2_atol", 0.0));
     if (!msg.empty()) fails.push_back("second derivative of input " + std::to_string(i) + ": " + msg);
   }
