@@ -7,6 +7,7 @@
 
 #include "autograd/record.h"
 #include "ops/elementwise_common.h"
+#include "ops/elementwise_fastmath.h"
 
 namespace nabla {
 using autograd::record;
@@ -42,11 +43,11 @@ template <typename T>
 T gelu_grad_elem(T x, GeluApprox approx) {
   if (approx == GeluApprox::None) {
     const T cdf = T(0.5) * (T(1) + std::erf(x * T(kSqrt1_2)));
-    const T pdf = std::exp(T(-0.5) * x * x) * T(kInvSqrt2Pi);
+    const T pdf = ops::vexp(T(-0.5) * x * x) * T(kInvSqrt2Pi);
     return cdf + x * pdf;
   }
   const T inner = T(kGeluBeta) * (x + T(kGeluKappa) * x * x * x);
-  const T t = std::tanh(inner);
+  const T t = ops::vtanh(inner);
   const T left_derivative = T(0.5) * (T(1) + t);
   const T right_derivative = T(0.5) * x * (T(1) - t * t) * T(kGeluBeta) * (T(1) + T(3 * kGeluKappa) * x * x);
   return left_derivative + right_derivative;
@@ -96,7 +97,7 @@ Tensor sigmoid(const Tensor& x) {
   Tensor xv = ops::as_dtype(x, t);
   Tensor out = floating_only_unary(xv, "sigmoid", [](auto v) {
     using T = decltype(v);
-    return T(1) / (T(1) + std::exp(-v));
+    return T(1) / (T(1) + ops::vexp(-v));
   });
   if (autograd::needs_grad(x)) {
     // g * y * (1 - y) from the saved output.
@@ -172,7 +173,7 @@ Tensor gelu(const Tensor& x, const std::string& approximate) {
                                           : floating_only_unary(x, "gelu", [](auto v) {
                                               using T = decltype(v);
                                               const T inner = T(kGeluBeta) * (v + T(kGeluKappa) * v * v * v);
-                                              return T(0.5) * v * (T(1) + std::tanh(inner));
+                                              return T(0.5) * v * (T(1) + ops::vtanh(inner));
                                             });
   if (autograd::needs_grad(x)) {
     record(OpId::Gelu, {x}, out, [sx = SavedVariable(x), approx](const variable_list& g) -> variable_list {
@@ -185,7 +186,7 @@ Tensor gelu(const Tensor& x, const std::string& approximate) {
 Tensor silu(const Tensor& x) {
   Tensor out = floating_only_unary(x, "silu", [](auto v) {
     using T = decltype(v);
-    return v / (T(1) + std::exp(-v));
+    return v / (T(1) + ops::vexp(-v));
   });
   if (autograd::needs_grad(x)) {
     // d/dx x s(x) = s (1 + x (1 - s))
@@ -204,7 +205,7 @@ Tensor softplus(const Tensor& x, const Scalar& beta, const Scalar& threshold) {
   Tensor out = floating_only_unary(x, "softplus", [b, th](auto v) {
     using T = decltype(v);
     const T z = v * T(b);
-    return z > T(th) ? v : std::log1p(std::exp(z)) / T(b);
+    return z > T(th) ? v : std::log1p(ops::vexp(z)) / T(b);
   });
   if (autograd::needs_grad(x)) {
     record(OpId::Softplus, {x}, out, [sx = SavedVariable(x), b, th](const variable_list& g) -> variable_list {

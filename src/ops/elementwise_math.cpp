@@ -5,6 +5,7 @@
 
 #include "autograd/record.h"
 #include "ops/elementwise_common.h"
+#include "ops/elementwise_fastmath.h"
 
 namespace nabla {
 using autograd::record;
@@ -37,7 +38,7 @@ ScalarType promote_with(ScalarType t, const Scalar& s) {
 }  // namespace
 
 Tensor exp(const Tensor& x) {
-  Tensor out = float_unary(x, "exp", [](auto v) { return std::exp(v); });
+  Tensor out = float_unary(x, "exp", [](auto v) { return ops::vexp(v); });
   if (autograd::needs_grad(x)) {
     record(OpId::Exp, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
       return {g[0] * sy.unpack()};
@@ -154,7 +155,7 @@ Tensor cos(const Tensor& x) {
 }
 
 Tensor tanh(const Tensor& x) {
-  Tensor out = float_unary(x, "tanh", [](auto v) { return std::tanh(v); });
+  Tensor out = float_unary(x, "tanh", [](auto v) { return ops::vtanh(v); });
   if (autograd::needs_grad(x)) {
     // d tanh = 1 - y^2, from the saved output.
     record(OpId::Tanh, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {

@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "nabla/nabla.h"
+#include "ops/elementwise_fastmath.h"
 
 namespace nabla {
 namespace {
@@ -182,6 +185,56 @@ TEST(ElementwiseUnary, SecondDerivativesOfLogSqrtCosRsqrt) {
               map(xs, [](double v) { return 0.75 * std::pow(v, -2.5); }));
   expect_near(second([](const Tensor& x) { return log1p(x); }),
               map(xs, [](double v) { return -1 / ((1 + v) * (1 + v)); }));
+}
+
+// ---------------- the vectorizable float32 exp and tanh ----------------
+// Distance in float32 ulps between a and the float nearest to the exact value `ref`.
+int64_t ulps(float a, double ref) {
+  const float r = static_cast<float>(ref);
+  if (std::isnan(a) || std::isnan(r)) return std::isnan(a) == std::isnan(r) ? 0 : INT32_MAX;
+  if (std::isinf(a) || std::isinf(r)) return a == r ? 0 : INT32_MAX;
+  auto ordered = [](float f) {
+    int32_t i;
+    std::memcpy(&i, &f, 4);
+    return i < 0 ? int64_t(INT32_MIN) - i : int64_t(i);
+  };
+  return std::llabs(ordered(a) - ordered(r));
+}
+
+TEST(ElementwiseFastMath, ExpAndTanhWithinTwoUlpsOverTheFloatRange) {
+  int64_t worst_exp = 0, worst_tanh = 0;
+  float at_exp = 0, at_tanh = 0;
+  for (uint64_t bits = 0; bits < (uint64_t(1) << 32); bits += 2999) {  // every sign, exponent and ~1.4M mantissas
+    const auto u = static_cast<uint32_t>(bits);
+    float x;
+    std::memcpy(&x, &u, 4);
+    const int64_t de = ulps(ops::fast_expf(x), std::exp(double(x)));
+    const int64_t dt = ulps(ops::fast_tanhf(x), std::tanh(double(x)));
+    if (de > worst_exp) worst_exp = de, at_exp = x;
+    if (dt > worst_tanh) worst_tanh = dt, at_tanh = x;
+  }
+  EXPECT_LE(worst_exp, 2) << "exp at " << at_exp;
+  EXPECT_LE(worst_tanh, 2) << "tanh at " << at_tanh;
+}
+
+TEST(ElementwiseFastMath, SpecialValues) {
+  EXPECT_TRUE(std::isnan(ops::fast_expf(NAN)));
+  EXPECT_EQ(ops::fast_expf(INFINITY), INFINITY);
+  EXPECT_EQ(ops::fast_expf(-INFINITY), 0.0f);
+  EXPECT_EQ(ops::fast_expf(89.0f), INFINITY);  // e^89 > FLT_MAX
+  EXPECT_EQ(ops::fast_expf(0.0f), 1.0f);
+  EXPECT_GT(ops::fast_expf(-100.0f), 0.0f);    // a subnormal, not flushed
+  EXPECT_EQ(ops::fast_expf(-200.0f), 0.0f);
+  EXPECT_TRUE(std::isnan(ops::fast_tanhf(NAN)));
+  EXPECT_EQ(ops::fast_tanhf(INFINITY), 1.0f);
+  EXPECT_EQ(ops::fast_tanhf(-INFINITY), -1.0f);
+  EXPECT_EQ(ops::fast_tanhf(-0.0f), 0.0f);
+  EXPECT_TRUE(std::signbit(ops::fast_tanhf(-0.0f)));
+  // The tensor ops use them for float32.
+  Tensor x = tensor({-3.0f, 0.25f, 10.0f});
+  std::vector<double> ev = vals(exp(x)), tv = vals(tanh(x));
+  EXPECT_EQ(float(ev[1]), ops::fast_expf(0.25f));
+  EXPECT_EQ(float(tv[0]), ops::fast_tanhf(-3.0f));
 }
 
 // ---------------- clamp ----------------
