@@ -74,8 +74,10 @@ int main(int argc, char** argv) {
 #ifdef NABLA_BENCH_LIBTORCH
   nabla_bench::register_libtorch_benchmarks();
 #endif
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  auto args = nabla_bench::with_default_flags(argc, argv);
+  int n = int(args.size()) - 1;
+  benchmark::Initialize(&n, args.data());
+  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
   nabla_bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   std::printf("\nforward+backward per op (target < 2 us = 2000 ns):\n");

@@ -104,17 +104,19 @@ BENCHMARK(BM_NaiveGemm)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(bench
 }  // namespace
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  auto args = nabla_bench::with_default_flags(argc, argv);
+  int n = int(args.size()) - 1;
+  benchmark::Initialize(&n, args.data());
+  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
   nabla_bench::RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   std::printf("\nratios of time per iteration (1.00x = as fast as the reference; lower is better)\n");
   for (const char* s : {"64/784/256", "512/512/512"}) {
-    const std::string shape(s);
-    reporter.print_ratio("nabla::mm vs cblas_sgemm " + shape, "BM_NablaMm/" + shape, "BM_CblasSgemm/" + shape);
-    reporter.print_ratio("mm fwd+bwd vs 3x cblas_sgemm " + shape, "BM_NablaMmFwdBwd/" + shape,
-                         "BM_CblasSgemmFwdBwd/" + shape);
-    reporter.print_ratio("gemm_naive vs cblas_sgemm " + shape, "BM_NaiveGemm/" + shape, "BM_CblasSgemm/" + shape);
+    const std::string shape(s), run = std::string(s) + "/real_time";
+    reporter.print_ratio("nabla::mm vs cblas_sgemm " + shape, "BM_NablaMm/" + run, "BM_CblasSgemm/" + run);
+    reporter.print_ratio("mm fwd+bwd vs 3x cblas_sgemm " + shape, "BM_NablaMmFwdBwd/" + run,
+                         "BM_CblasSgemmFwdBwd/" + run);
+    reporter.print_ratio("gemm_naive vs cblas_sgemm " + shape, "BM_NaiveGemm/" + run, "BM_CblasSgemm/" + run);
   }
   benchmark::Shutdown();
   return 0;

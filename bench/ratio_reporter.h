@@ -6,8 +6,21 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace nabla_bench {
+
+/// argv with defaults for a noisy shared machine inserted first (flags given by the user come later and win):
+/// 5 repetitions in random interleaving, medians reported.
+inline std::vector<char*> with_default_flags(int argc, char** argv) {
+  static char reps[] = "--benchmark_repetitions=5";
+  static char interleave[] = "--benchmark_enable_random_interleaving=true";
+  static char aggregates[] = "--benchmark_report_aggregates_only=true";
+  std::vector<char*> out{argv[0], reps, interleave, aggregates};
+  for (int i = 1; i < argc; ++i) out.push_back(argv[i]);
+  out.push_back(nullptr);
+  return out;
+}
 
 class RatioReporter : public benchmark::ConsoleReporter {
  public:
