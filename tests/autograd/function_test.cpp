@@ -307,3 +307,27 @@ TEST(Gradcheck, NonContiguousInput) {
   EXPECT_FALSE(x.is_contiguous());
   EXPECT_TRUE(autograd::gradcheck([](const tensor_list& in) { return tensor_list{in[0].sin() * in[0]}; }, {x}));
 }
+
+TEST(AutogradFunction, ReentrantBackwardCheckpointing) {
+  // Gradient checkpointing: forward keeps only x; backward recomputes y = sin(x) * x with grad on and runs a
+  // nested autograd::grad inside the outer backward.
+  struct Checkpoint : autograd::Function<Checkpoint> {
+    static Tensor forward(AutogradContext* ctx, const Tensor& x) {
+      ctx->save_for_backward({x});
+      return x.sin() * x;
+    }
+    static tensor_list backward(AutogradContext* ctx, tensor_list g) {
+      Tensor x = ctx->get_saved_variables()[0].detach();
+      x.requires_grad_(true);
+      Tensor y;
+      {
+        AutoGradMode on(true);
+        y = x.sin() * x;
+      }
+      return autograd::grad({y}, {x}, {g[0]});
+    }
+  };
+  auto x = tensor({0.3, 1.7}, f64g());
+  (Checkpoint::apply(x) * 2.0).sum().backward();
+  expect_values(x.grad(), {2 * (std::cos(0.3) * 0.3 + std::sin(0.3)), 2 * (std::cos(1.7) * 1.7 + std::sin(1.7))});
+}
