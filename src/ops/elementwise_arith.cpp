@@ -13,14 +13,15 @@ using autograd::variable_list;
 using ops::OpId;
 
 ScalarType result_type(const Tensor& a, const Tensor& b) {
-  // Zero-dim tensors take part only when they are of a higher category (PyTorch's rule).
+  // PyTorch's rule: a zero-dim tensor next to a dimensioned one only counts when it is of a higher category
+  // (bool < integer < floating); then the two dtypes promote (int64 (2) * float64 () -> float64). Numbers
+  // (Scalar) are wrapped by the callers in the dtype result_type(Tensor, Scalar) gives, so they never widen.
   auto category = [](ScalarType t) { return t == kBool ? 0 : is_integral(t) ? 1 : 2; };
-  if (a.dim() == 0 && b.dim() != 0 && category(a.dtype()) <= category(b.dtype())) return b.dtype();
-  if (b.dim() == 0 && a.dim() != 0 && category(b.dtype()) <= category(a.dtype())) return a.dtype();
-  if (a.dim() == 0 && b.dim() != 0 && category(a.dtype()) > category(b.dtype()))
-    return category(a.dtype()) == 2 ? kFloat32 : a.dtype() == kBool ? b.dtype() : kInt64;
-  if (b.dim() == 0 && a.dim() != 0 && category(b.dtype()) > category(a.dtype()))
-    return category(b.dtype()) == 2 ? kFloat32 : b.dtype() == kBool ? a.dtype() : kInt64;
+  const bool a0 = a.dim() == 0, b0 = b.dim() == 0;
+  if (a0 != b0) {
+    const ScalarType dim_t = a0 ? b.dtype() : a.dtype(), zero_t = a0 ? a.dtype() : b.dtype();
+    if (category(zero_t) <= category(dim_t)) return dim_t;
+  }
   return promote_types(a.dtype(), b.dtype());
 }
 

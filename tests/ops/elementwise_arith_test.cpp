@@ -90,6 +90,15 @@ TEST(ElementwisePromotion, ZeroDimTensorsDoNotWidenDimensionedOnes) {
   Tensor d = tensor(3.0, TensorOptions().dtype(kFloat64));  // float64 0-dim
   EXPECT_EQ((f * d).dtype(), kFloat32);
   EXPECT_EQ(result_type(tensor({1, 2}), tensor(1.5)), kFloat32);
+  // A higher-category 0-dim tensor promotes with its own dtype (unlike a number): int64 * float64 () -> float64.
+  Tensor i64 = tensor({1, 2});
+  Tensor m = i64 * tensor(1.5, TensorOptions().dtype(kFloat64));
+  EXPECT_EQ(m.dtype(), kFloat64);
+  expect_near(vals(m), {1.5, 3.0});
+  EXPECT_EQ((i64 * 1.5).dtype(), kFloat32);
+  EXPECT_EQ(result_type(tensor({true}), tensor(int64_t(2))), kInt64);
+  EXPECT_EQ(result_type(tensor({1}).to(kUInt8), tensor(int64_t(-1))), kUInt8);
+  EXPECT_EQ(result_type(tensor(int64_t(2)), tensor(2.0, TensorOptions().dtype(kFloat64))), kFloat64);
   EXPECT_EQ(result_type(tensor({1, 2}).to(kInt32), tensor(int64_t(7))), kInt32);
   EXPECT_EQ(result_type(tensor({1, 2}), Scalar(true)), kInt64);
   EXPECT_EQ(result_type(tensor({true}), Scalar(2)), kInt64);
