@@ -27,7 +27,7 @@ void scale_c(int64_t M, int64_t N, T beta, T* C, int64_t ldc) {
     for (int64_t j = 0; j < N; ++j) C[i * ldc + j] = beta == T(0) ? T(0) : static_cast<T>(beta * C[i * ldc + j]);
 }
 
-constexpr int64_t kNaiveParallelWork = 1 << 16;  // M*N*K above which the reference kernel uses threads
+constexpr int64_t kNaiveParallelWork = int64_t(1) << 22;  // M*N*K (about a millisecond) above which threads pay off
 }  // namespace
 
 bool have_blas() {
@@ -48,35 +48,41 @@ void gemm_naive(bool transA, bool transB, int64_t M, int64_t N, int64_t K, T alp
     T& c = C[i * ldc + j];
     c = beta == T(0) ? static_cast<T>(acc_t(alpha) * acc) : static_cast<T>(acc_t(alpha) * acc + acc_t(beta) * acc_t(c));
   };
-  const bool parallel = M > 1 && M * N * K >= kNaiveParallelWork;
-  if (!transB) {
-    // Row i of C accumulates a(i, p) * row p of B: unit stride over j in B and C.
-#pragma omp parallel for schedule(static) if (parallel)
-    for (int64_t i = 0; i < M; ++i) {
-      std::vector<acc_t> row(size_t(N), acc_t(0));
+  // Row i of C: with B (K, N) accumulate a(i, p) * row p of B (unit stride over j in B and C); with B stored
+  // (N, K) each C(i, j) is a dot product over p.
+  auto row_kernel = [&](int64_t i, acc_t* row) {
+    if (!transB) {
+      std::fill(row, row + N, acc_t(0));
       for (int64_t p = 0; p < K; ++p) {
         const acc_t a = transA ? acc_t(A[p * lda + i]) : acc_t(A[i * lda + p]);
         const T* b = B + p * ldb;
-        for (int64_t j = 0; j < N; ++j) row[size_t(j)] += a * acc_t(b[j]);
+        for (int64_t j = 0; j < N; ++j) row[j] += a * acc_t(b[j]);
       }
-      for (int64_t j = 0; j < N; ++j) store(i, j, row[size_t(j)]);
+      for (int64_t j = 0; j < N; ++j) store(i, j, row[j]);
+      return;
+    }
+    for (int64_t j = 0; j < N; ++j) {
+      const T* b = B + j * ldb;
+      acc_t acc = 0;
+      if (transA) {
+        for (int64_t p = 0; p < K; ++p) acc += acc_t(A[p * lda + i]) * acc_t(b[p]);
+      } else {
+        const T* a = A + i * lda;
+        for (int64_t p = 0; p < K; ++p) acc += acc_t(a[p]) * acc_t(b[p]);
+      }
+      store(i, j, acc);
+    }
+  };
+  if (M > 1 && M * N * K >= kNaiveParallelWork) {
+#pragma omp parallel
+    {
+      std::vector<acc_t> row(transB ? 0 : size_t(N));
+#pragma omp for schedule(static)
+      for (int64_t i = 0; i < M; ++i) row_kernel(i, row.data());
     }
   } else {
-    // B is stored (N, K): C(i, j) is a dot product over p.
-#pragma omp parallel for schedule(static) if (parallel)
-    for (int64_t i = 0; i < M; ++i) {
-      for (int64_t j = 0; j < N; ++j) {
-        const T* b = B + j * ldb;
-        acc_t acc = 0;
-        if (transA) {
-          for (int64_t p = 0; p < K; ++p) acc += acc_t(A[p * lda + i]) * acc_t(b[p]);
-        } else {
-          const T* a = A + i * lda;
-          for (int64_t p = 0; p < K; ++p) acc += acc_t(a[p]) * acc_t(b[p]);
-        }
-        store(i, j, acc);
-      }
-    }
+    std::vector<acc_t> row(transB ? 0 : size_t(N));
+    for (int64_t i = 0; i < M; ++i) row_kernel(i, row.data());
   }
 }
 
