@@ -111,6 +111,25 @@ TEST(Gemm, FastMatchesNaiveOnRandomSizesWithPadding) {
   }
 }
 
+TEST(Gemm, NaiveThreadedPathMatchesFast) {
+  // 256 * 160 * 128 multiply-adds: above the reference kernel's threading threshold.
+  const int64_t M = 256, N = 160, K = 128;
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<double> A(size_t(M * K)), B(size_t(K * N)), C(size_t(M * N)), D(size_t(M * N));
+  for (auto& x : A) x = u(rng());
+  for (auto& x : B) x = u(rng());
+  for (int tb = 0; tb < 2; ++tb) {
+    // tb: the same buffer read as B stored (N, K), i.e. a different product.
+    cpu::gemm<double>(false, tb, M, N, K, 1.0, A.data(), K, B.data(), tb ? K : N, 0.0, C.data(), N);
+    cpu::gemm_naive<double>(false, tb, M, N, K, 1.0, A.data(), K, B.data(), tb ? K : N, 0.0, D.data(), N);
+    for (size_t i = 0; i < C.size(); ++i) ASSERT_NEAR(C[i], D[i], 1e-10) << "tb " << tb << " at " << i;
+  }
+  // Spot check one element against a plain loop.
+  double want = 0;
+  for (int64_t p = 0; p < K; ++p) want += A[size_t(5 * K + p)] * B[size_t(7 * K + p)];
+  EXPECT_NEAR(D[size_t(5 * N + 7)], want, 1e-12);
+}
+
 TEST(Gemm, IntegerAndEmptyK) {
   const int64_t A[] = {1, 2, 3, 4}, B[] = {5, 6, 7, 8};
   int64_t C[4];
