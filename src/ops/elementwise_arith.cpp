@@ -60,13 +60,15 @@ T int_pow(T base, int64_t e) {
       }
       return T(0);
     }
-    T r = 1;
+    // Unsigned arithmetic: overflow wraps (as in PyTorch) instead of being undefined.
+    using U = std::make_unsigned_t<T>;
+    U r = 1, b = static_cast<U>(base);
     while (e) {
-      if (e & 1) r = static_cast<T>(r * base);
+      if (e & 1) r = static_cast<U>(r * b);
       e >>= 1;
-      base = static_cast<T>(base * base);
+      b = static_cast<U>(b * b);
     }
-    return r;
+    return static_cast<T>(r);
   }
 }
 
