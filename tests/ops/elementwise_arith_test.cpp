@@ -148,6 +148,23 @@ TEST(ElementwiseBroadcast, IncompatibleShapesNameTheOpAndShapes) {
   expect_error([&] { where(a > 0, a, b); }, {"where"});
 }
 
+TEST(ElementwiseBroadcast, EmptyAndZeroDimOperands) {
+  Tensor e = zeros({0, 3}, TensorOptions().dtype(kFloat64).requires_grad(true));
+  Tensor r = ones({3}, TensorOptions().dtype(kFloat64).requires_grad(true));
+  Tensor y = e * r + sigmoid(e);
+  EXPECT_EQ(shape(y), (std::vector<int64_t>{0, 3}));
+  y.sum().backward();
+  EXPECT_EQ(shape(e.grad()), (std::vector<int64_t>{0, 3}));
+  expect_near(vals(r.grad()), {0, 0, 0});
+  Tensor s = tensor(2.0, kF64Grad);
+  Tensor z = pow(s, 3) / s - maximum(s, tensor(1.0, kFloat64));  // s^2 - s
+  EXPECT_EQ(z.dim(), 0);
+  expect_near(vals(z), {2});
+  z.backward();
+  expect_near(vals(s.grad()), {3});  // 2s - 1
+  EXPECT_EQ(shape(where(tensor(true), tensor({1.0, 2.0}), tensor(0.0))), (std::vector<int64_t>{2}));
+}
+
 // ---------------- sub / rsub / neg ----------------
 TEST(ElementwiseSub, ValuesGradsAndNodeName) {
   Tensor a = tensor({5.0, 7.0}, kF64Grad), b = tensor({1.0, 2.0}, kF64Grad);
