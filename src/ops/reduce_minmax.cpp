@@ -34,16 +34,36 @@ std::vector<Best<T>> best_per_row(const Tensor& x, const ops::ReducePlan& plan) 
       rows.data_ptr<T>(), plan.outer, plan.inner,
       [](int64_t, const T* p, int64_t n, int64_t start) {
         // Pass 1 (vectorizable): the extreme value and whether there is a NaN; pass 2: its first index.
-        T m = p[0];
-        bool nan = false;
-        for (int64_t i = 1; i < n; ++i) {
-          if constexpr (kMax) m = p[i] > m ? p[i] : m;
-          else m = p[i] < m ? p[i] : m;
-        }
-        if constexpr (std::is_floating_point_v<T>) {
-          for (int64_t i = 0; i < n; ++i) nan |= p[i] != p[i];
+        // 8 independent lanes so the compiler can keep them in vector registers.
+        T lane[8];
+        bool lane_nan[8];
+        for (int k = 0; k < 8; ++k) {
+          lane[k] = p[0];
+          lane_nan[k] = false;
         }
         int64_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+          for (int k = 0; k < 8; ++k) {
+            const T v = p[i + k];
+            if constexpr (kMax) lane[k] = v > lane[k] ? v : lane[k];
+            else lane[k] = v < lane[k] ? v : lane[k];
+            if constexpr (std::is_floating_point_v<T>) lane_nan[k] |= v != v;
+          }
+        }
+        for (; i < n; ++i) {
+          const T v = p[i];
+          if constexpr (kMax) lane[0] = v > lane[0] ? v : lane[0];
+          else lane[0] = v < lane[0] ? v : lane[0];
+          if constexpr (std::is_floating_point_v<T>) lane_nan[0] |= v != v;
+        }
+        T m = lane[0];
+        bool nan = ops::is_nan_value(p[0]) || lane_nan[0];
+        for (int k = 1; k < 8; ++k) {
+          if constexpr (kMax) m = lane[k] > m ? lane[k] : m;
+          else m = lane[k] < m ? lane[k] : m;
+          nan = nan || lane_nan[k];
+        }
+        i = 0;
         if (nan) {
           while (!ops::is_nan_value(p[i])) ++i;
         } else {

@@ -69,6 +69,23 @@ TEST(ReduceMax, NaNPropagates) {
   EXPECT_EQ(i.item<int64_t>(), 1);  // first NaN, as PyTorch
   EXPECT_EQ(argmax(x).item<int64_t>(), 1);
   EXPECT_EQ(argmin(x).item<int64_t>(), 1);
+  // Longer rows (vector lanes plus a tail): first NaN, else first of tied extremes.
+  std::vector<double> w(21, 0.0);
+  w[9] = w[17] = 5.0;
+  w[4] = w[19] = -5.0;
+  auto y = tensor(w);
+  EXPECT_EQ(argmax(y).item<int64_t>(), 9);
+  EXPECT_EQ(argmin(y).item<int64_t>(), 4);
+  w[13] = kNaN;
+  w[20] = kNaN;
+  auto z = tensor(w);
+  EXPECT_EQ(argmax(z).item<int64_t>(), 13);
+  EXPECT_EQ(argmin(z).item<int64_t>(), 13);
+  EXPECT_TRUE(std::isnan(max(z).item<double>()));
+  w[13] = 0.0;
+  w[0] = kNaN;  // NaN in the first element
+  EXPECT_EQ(argmax(tensor(w)).item<int64_t>(), 0);
+  EXPECT_EQ(std::get<1>(min(tensor(w), 0)).item<int64_t>(), 0);
 }
 
 TEST(ReduceMax, AlongDimValuesIndicesKeepdim) {
