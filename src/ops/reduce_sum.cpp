@@ -27,15 +27,24 @@ Tensor grad_like_input(const Tensor& g, ScalarType in_t) { return g.dtype() == i
 
 // kProd: product; else sum. Floating types accumulate in double; rows fold with 8 independent accumulators
 // (vectorizable, fixed order, so deterministic), columns (reducing leading dims of a contiguous tensor) in place.
+// `divide_by` (mean) divides the accumulator before it is rounded to the output dtype.
 template <bool kProd>
-Tensor fold_sum_or_prod(const Tensor& x, const ops::ReducePlan& plan, const char* op) {
+Tensor fold_sum_or_prod(const Tensor& x, const ops::ReducePlan& plan, const char* op,
+                        std::optional<double> divide_by = std::nullopt) {
   return NABLA_DISPATCH_NUMERIC(x.dtype(), op, [&] {
     using acc_t = std::conditional_t<std::is_floating_point_v<scalar_t>, double, scalar_t>;
     const acc_t init = kProd ? acc_t(1) : acc_t(0);
+    auto finish = [&](std::vector<acc_t>& acc) {
+      if constexpr (std::is_floating_point_v<acc_t>) {
+        if (divide_by)
+          for (auto& a : acc) a /= *divide_by;  // 0 / 0 = nan for an empty mean, as PyTorch
+      }
+      return ops::tensor_from_values<scalar_t>(acc, plan.out_shape, x.dtype());
+    };
     auto step = [](acc_t a, scalar_t v) -> acc_t { return kProd ? acc_t(a * acc_t(v)) : acc_t(a + acc_t(v)); };
     if (auto L = ops::column_layout(x, plan)) {
       auto acc = ops::fold_columns<acc_t>(x.data_ptr<scalar_t>(), *L, init, step);
-      return ops::tensor_from_values<scalar_t>(acc, plan.out_shape, x.dtype());
+      return finish(acc);
     }
     Tensor rows = ops::reduce_rows(x, plan);
     auto acc = ops::fold_rows<acc_t>(
@@ -50,7 +59,7 @@ Tensor fold_sum_or_prod(const Tensor& x, const ops::ReducePlan& plan, const char
           return a[0];
         },
         [](acc_t a, acc_t b) -> acc_t { return kProd ? acc_t(a * b) : acc_t(a + b); });
-    return ops::tensor_from_values<scalar_t>(acc, plan.out_shape, x.dtype());
+    return finish(acc);
   });
 }
 
@@ -74,12 +83,8 @@ Tensor mean_impl(const Tensor& x0, IntArrayRef dims, bool keepdim, std::optional
               "or complex dtype. Got: ", x0.dtype(), "; convert with .to(nabla::kFloat) or pass dtype");
   Tensor x = ops::as_dtype(x0, t);
   auto plan = ops::make_reduce_plan(x, dims, keepdim, "mean");
-  Tensor out = fold_sum_or_prod<false>(x, plan, "mean");
   const double n = double(plan.inner);
-  NABLA_DISPATCH_FLOATING(t, "mean", [&] {
-    scalar_t* p = out.data_ptr<scalar_t>();
-    for (int64_t i = 0; i < plan.outer; ++i) p[i] = scalar_t(double(p[i]) / n);  // 0/0 = nan for empty, as PyTorch
-  });
+  Tensor out = fold_sum_or_prod<false>(x, plan, "mean", n);
   if (autograd::needs_grad(x0)) {
     record(op, {x0}, out,
            [keep = plan.keep_shape, in_shape = x0.sizes().vec(), in_t = x0.dtype(), n](const variable_list& g)
