@@ -7,7 +7,7 @@
 
 #include "autograd/record.h"
 #include "ops/elementwise_common.h"
-#include "ops/elementwise_fastmath.h"
+#include "ops/elementwise_kernels.h"
 
 namespace nabla {
 using autograd::record;

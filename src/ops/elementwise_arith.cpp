@@ -4,6 +4,7 @@
 
 #include "autograd/record.h"
 #include "ops/elementwise_common.h"
+#include "ops/elementwise_kernels.h"
 
 namespace nabla {
 using autograd::record;
@@ -76,21 +77,21 @@ T int_pow(T base, int64_t e) {
 template <typename T>
 void add_kernel(const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   if constexpr (std::is_same_v<T, bool>) {
-    cpu::map([](bool x, bool y) -> bool { return x || y; }, out, a, b);
+    ops::map2<bool>([](bool x, bool y) -> bool { return x || y; }, out, a, b);
   } else if (alpha.to_double() == 1.0) {
-    cpu::map([](T x, T y) -> T { return static_cast<T>(x + y); }, out, a, b);
+    ops::map2<T>([](T x, T y) -> T { return static_cast<T>(x + y); }, out, a, b);
   } else {
     const T al = scalar_as<T>(alpha);
-    cpu::map([al](T x, T y) -> T { return static_cast<T>(x + al * y); }, out, a, b);
+    ops::map2<T>([al](T x, T y) -> T { return static_cast<T>(x + al * y); }, out, a, b);
   }
 }
 
 template <typename T>
 void mul_kernel(const Tensor& out, const Tensor& a, const Tensor& b) {
   if constexpr (std::is_same_v<T, bool>) {
-    cpu::map([](bool x, bool y) -> bool { return x && y; }, out, a, b);
+    ops::map2<bool>([](bool x, bool y) -> bool { return x && y; }, out, a, b);
   } else {
-    cpu::map([](T x, T y) -> T { return static_cast<T>(x * y); }, out, a, b);
+    ops::map2<T>([](T x, T y) -> T { return static_cast<T>(x * y); }, out, a, b);
   }
 }
 
@@ -217,7 +218,7 @@ Tensor div(const Tensor& a, const Tensor& b) {
   auto bc = prepare2(a, b, t, "div");
   Tensor out = detail::make_empty(bc.shape, t);
   NABLA_DISPATCH_FLOATING(t, "div", [&] {
-    cpu::map([](scalar_t x, scalar_t y) -> scalar_t { return x / y; }, out, bc.a, bc.b);
+    ops::map2<scalar_t>([](scalar_t x, scalar_t y) -> scalar_t { return x / y; }, out, bc.a, bc.b);
   });
   if (autograd::needs_grad(a, b)) {
     bool ga = a.requires_grad(), gb = b.requires_grad();
@@ -303,7 +304,7 @@ Tensor extremum(const Tensor& a, const Tensor& b, OpId id, const char* op) {
   auto bc = prepare2(a, b, t, op);
   Tensor out = detail::make_empty(bc.shape, t);
   NABLA_DISPATCH_ALL(t, op, [&] {
-    cpu::map(
+    ops::map2<scalar_t>(
         [](scalar_t x, scalar_t y) -> scalar_t {
           if constexpr (kMax) {
             return (x > y || is_nan(x)) ? x : y;

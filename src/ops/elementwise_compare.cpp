@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "ops/elementwise_common.h"
+#include "ops/elementwise_kernels.h"
 
 namespace nabla {
 
@@ -13,7 +14,7 @@ Tensor compare(const Tensor& a, const Tensor& b, const char* op, Cmp cmp) {
   auto bc = ops::broadcast2(ops::as_dtype(a, t), ops::as_dtype(b, t), op);
   Tensor out = detail::make_empty(bc.shape, kBool);
   NABLA_DISPATCH_ALL(t, op, [&] {
-    cpu::map([cmp](scalar_t x, scalar_t y) -> bool { return cmp(x, y); }, out, bc.a, bc.b);
+    ops::map2<scalar_t>([cmp](scalar_t x, scalar_t y) -> bool { return cmp(x, y); }, out, bc.a, bc.b);
   });
   return out;
 }

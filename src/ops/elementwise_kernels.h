@@ -1,11 +1,18 @@
 #pragma once
-// Branch-free float32 exp and tanh that GCC vectorizes inside cpu::map loops (libm's expf/tanhf are scalar
-// calls, 3-5x slower on large tensors). Cephes' polynomials on a reduced range; at most 2 ulp from the
-// correctly rounded value (tests/ops/elementwise_math_test.cpp checks that over the whole float range).
+// Element math and loop helpers shared by the elementwise_*.cpp kernels.
+//
+// fast_expf / fast_tanhf: branch-free float32 exp and tanh that GCC vectorizes inside cpu::map loops (libm's
+// expf/tanhf are scalar calls, 3-5x slower on large tensors). Cephes' polynomials on a reduced range; at most
+// 2 ulp from the correctly rounded value (tests/ops/elementwise_math_test.cpp checks that over the float range).
 // float64 keeps <cmath>: its users (gradcheck, reference math) want libm's last bit.
+//
+// map2: cpu::map for two broadcast operands, with a unary (vectorizable) loop when one of them is a single
+// broadcast element (x * 2, x > 0, g / n), which cpu::map would otherwise walk with a zero stride.
 #include <bit>
 #include <cmath>
 #include <cstdint>
+
+#include "backend/cpu/loops.h"
 
 namespace nabla::ops {
 
@@ -62,5 +69,29 @@ inline float vexp(float x) { return fast_expf(x); }
 inline double vexp(double x) { return std::exp(x); }
 inline float vtanh(float x) { return fast_tanhf(x); }
 inline double vtanh(double x) { return std::tanh(x); }
+
+/// True when every element of t is one memory location (a one-element operand expanded by broadcasting).
+inline bool is_broadcast_scalar(const Tensor& t) {
+  for (int64_t d = 0; d < t.dim(); ++d) {
+    if (t.sizes()[size_t(d)] != 1 && t.strides()[size_t(d)] != 0) return false;
+  }
+  return true;
+}
+
+/// out[i] = f(a[i], b[i]) for operands already broadcast to out's shape and converted to T.
+template <typename T, typename F>
+void map2(F f, const Tensor& out, const Tensor& a, const Tensor& b) {
+  using R = typename cpu::function_traits<F>::result_type;
+  const bool sa = is_broadcast_scalar(a), sb = is_broadcast_scalar(b);
+  if (sb && !sa) {
+    const T s = *static_cast<const T*>(b.data_ptr());
+    cpu::map([f, s](T x) -> R { return f(x, s); }, out, a);
+  } else if (sa && !sb) {
+    const T s = *static_cast<const T*>(a.data_ptr());
+    cpu::map([f, s](T y) -> R { return f(s, y); }, out, b);
+  } else {
+    cpu::map(f, out, a, b);
+  }
+}
 
 }  // namespace nabla::ops
