@@ -71,7 +71,7 @@ Tensor gelu_second_derivative(const Tensor& x, GeluApprox approx) {
 // g * gelu'(x), recorded so that it can itself be differentiated.
 Tensor gelu_backward(const Tensor& g, const Tensor& x, GeluApprox approx) {
   const ScalarType t = result_type(g, x);
-  auto bc = ops::broadcast2(ops::as_dtype(g, t), ops::as_dtype(x, t), "gelu_backward");
+  auto bc = ops::prepare2(g, x, t, "gelu_backward");
   Tensor out = detail::make_empty(bc.shape, t);
   NABLA_DISPATCH_FLOATING(t, "gelu_backward", [&] {
     cpu::map([approx](scalar_t gv, scalar_t xv) -> scalar_t { return gv * gelu_grad_elem(xv, approx); }, out, bc.a,

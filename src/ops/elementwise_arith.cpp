@@ -144,18 +144,13 @@ void pow_scalar_base_kernel(const Tensor& out, const Scalar& base, const Tensor&
   }
 }
 
-// x and y converted to `compute`, then broadcast (conversion first, so 0-dim operands stay small).
-ops::Broadcast2 prepare2(const Tensor& a, const Tensor& b, ScalarType compute, const char* op) {
-  return ops::broadcast2(ops::as_dtype(a, compute), ops::as_dtype(b, compute), op);
-}
-
 Tensor add_impl(const Tensor& a, const Tensor& b, const Scalar& alpha, OpId id, const char* op) {
   ScalarType t = result_type(a, b);
   NABLA_CHECK(!(t == kBool && !(alpha.to_long() == 1 || alpha.is_boolean())), op,
               ": alpha must be boolean for bool tensors");
   NABLA_CHECK(!(is_integral(t, true) && alpha.is_floating_point()), op,
               ": for integral input tensors, argument alpha must not be a floating point number (got ", alpha, ")");
-  auto bc = prepare2(a, b, t, op);
+  auto bc = ops::prepare2(a, b, t, op);
   Tensor out = detail::make_empty(bc.shape, t);
   NABLA_DISPATCH_ALL(t, op, [&] { add_kernel<scalar_t>(out, bc.a, bc.b, alpha); });
   if (autograd::needs_grad(a, b)) {
@@ -195,7 +190,7 @@ Tensor rsub(const Tensor& a, const Scalar& b) { return sub(ops::scalar_to_tensor
 
 Tensor mul(const Tensor& a, const Tensor& b) {
   ScalarType t = result_type(a, b);
-  auto bc = prepare2(a, b, t, "mul");
+  auto bc = ops::prepare2(a, b, t, "mul");
   Tensor out = detail::make_empty(bc.shape, t);
   NABLA_DISPATCH_ALL(t, "mul", [&] { mul_kernel<scalar_t>(out, bc.a, bc.b); });
   if (autograd::needs_grad(a, b)) {
@@ -215,7 +210,7 @@ Tensor mul(const Tensor& a, const Scalar& b) { return mul(a, ops::scalar_to_tens
 // ---- div: true division; integer and bool operands divide in float32, as torch.div does ----
 Tensor div(const Tensor& a, const Tensor& b) {
   ScalarType t = ops::float_compute_type(result_type(a, b));
-  auto bc = prepare2(a, b, t, "div");
+  auto bc = ops::prepare2(a, b, t, "div");
   Tensor out = detail::make_empty(bc.shape, t);
   NABLA_DISPATCH_FLOATING(t, "div", [&] {
     ops::map2<scalar_t>([](scalar_t x, scalar_t y) -> scalar_t { return x / y; }, out, bc.a, bc.b);
@@ -259,7 +254,7 @@ Tensor pow(const Tensor& base, const Scalar& exponent) {
 
 Tensor pow(const Tensor& base, const Tensor& exponent) {
   ScalarType t = result_type(base, exponent);
-  auto bc = prepare2(base, exponent, t, "pow");
+  auto bc = ops::prepare2(base, exponent, t, "pow");
   Tensor out = detail::make_empty(bc.shape, t);
   NABLA_DISPATCH_ALL(t, "pow", [&] { pow_tensor_kernel<scalar_t>(out, bc.a, bc.b); });
   if (autograd::needs_grad(base, exponent)) {
@@ -301,7 +296,7 @@ namespace {
 template <bool kMax>
 Tensor extremum(const Tensor& a, const Tensor& b, OpId id, const char* op) {
   ScalarType t = result_type(a, b);
-  auto bc = prepare2(a, b, t, op);
+  auto bc = ops::prepare2(a, b, t, op);
   Tensor out = detail::make_empty(bc.shape, t);
   NABLA_DISPATCH_ALL(t, op, [&] {
     ops::map2<scalar_t>(

@@ -11,7 +11,7 @@ namespace {
 template <typename Cmp>
 Tensor compare(const Tensor& a, const Tensor& b, const char* op, Cmp cmp) {
   const ScalarType t = result_type(a, b);
-  auto bc = ops::broadcast2(ops::as_dtype(a, t), ops::as_dtype(b, t), op);
+  auto bc = ops::prepare2(a, b, t, op);
   Tensor out = detail::make_empty(bc.shape, kBool);
   NABLA_DISPATCH_ALL(t, op, [&] {
     ops::map2<scalar_t>([cmp](scalar_t x, scalar_t y) -> bool { return cmp(x, y); }, out, bc.a, bc.b);

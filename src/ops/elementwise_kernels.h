@@ -13,6 +13,7 @@
 #include <cstdint>
 
 #include "backend/cpu/loops.h"
+#include "ops/elementwise_common.h"
 
 namespace nabla::ops {
 
@@ -69,6 +70,14 @@ inline float vexp(float x) { return fast_expf(x); }
 inline double vexp(double x) { return std::exp(x); }
 inline float vtanh(float x) { return fast_tanhf(x); }
 inline double vtanh(double x) { return std::tanh(x); }
+
+/// a and b converted to `compute` (first, so 0-dim operands stay small), then broadcast to one shape; equal
+/// shapes skip the broadcasting machinery (the common case, and per-op overhead matters for small tensors).
+inline Broadcast2 prepare2(const Tensor& a, const Tensor& b, ScalarType compute, const char* op) {
+  Tensor ac = as_dtype(a, compute), bc = as_dtype(b, compute);
+  if (ac.sizes() == bc.sizes()) return Broadcast2{ac, bc, ac.sizes().vec()};
+  return broadcast2(ac, bc, op);
+}
 
 /// True when every element of t is one memory location (a one-element operand expanded by broadcasting).
 inline bool is_broadcast_scalar(const Tensor& t) {
