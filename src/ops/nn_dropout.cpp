@@ -15,6 +15,9 @@ Tensor dropout_impl(const Tensor& input, double p, bool train, bool inplace) {
   if (p == 0.0 || !train || input.numel() == 0) return input;  // PyTorch returns the input itself
   NABLA_CHECK(input.is_floating_point(), "dropout: expected a floating-point input, but got ", input.dtype(),
               "; convert with .to(nabla::kFloat32)");
+  NABLA_CHECK(!(inplace && GradMode::is_enabled() && input.is_leaf() && input.requires_grad()),
+              "dropout: inplace=true on a leaf tensor that requires grad would overwrite the values its gradient "
+              "is taken with respect to; use inplace(false)");
   Tensor mask;
   {
     NoGradGuard no_grad;

@@ -98,3 +98,27 @@ TEST(Dropout, Errors) {
   msg = error_of([] { dropout(tensor({1, 2, 3}), 0.5, true); });
   EXPECT_NE(msg.find("dropout: expected a floating-point input"), std::string::npos) << msg;
 }
+
+TEST(Dropout, InplaceOnNonLeafKeepsTheGraph) {
+  manual_seed(5);
+  auto x = full({400}, 3.0, TensorOptions().dtype(kFloat64).requires_grad(true));
+  auto h = x * 1.0;
+  F::dropout(h, F::DropoutFuncOptions().p(0.25).inplace(true));
+  h.sum().backward();
+  auto vh = values(h), g = values(x.grad());
+  int dropped = 0;
+  for (size_t i = 0; i < vh.size(); ++i) {
+    // kept: h = 3 / 0.75 = 4 and dh/dx = 1 / 0.75; dropped: both 0
+    const bool kept = vh[i] != 0.0;
+    dropped += !kept;
+    EXPECT_NEAR(vh[i], kept ? 4.0 : 0.0, 1e-12);
+    EXPECT_NEAR(g[i], kept ? 1.0 / 0.75 : 0.0, 1e-12);
+  }
+  EXPECT_GT(dropped, 50);
+  EXPECT_LT(dropped, 150);
+  // In place on a leaf that requires grad is refused, as in PyTorch.
+  auto leaf = ones({3}, TensorOptions().requires_grad(true));
+  auto msg = error_of([&] { F::dropout(leaf, F::DropoutFuncOptions().p(0.5).inplace(true)); });
+  EXPECT_NE(msg.find("dropout: inplace=true on a leaf tensor that requires grad"), std::string::npos) << msg;
+  EXPECT_TRUE(leaf.grad_fn() == nullptr);
+}
