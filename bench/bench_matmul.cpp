@@ -33,8 +33,8 @@ void BM_NablaMm(benchmark::State& st) {
     auto c = nabla::mm(a, b);
     benchmark::DoNotOptimize(c.data_ptr());
   }
-  st.counters["GFLOP/s"] = benchmark::Counter(2.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate,
-                                              benchmark::Counter::kIs1000);
+  st.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 
 // Forward plus backward of mm with both operands requiring grad: three GEMMs (one with each transpose).
@@ -48,8 +48,8 @@ void BM_NablaMmFwdBwd(benchmark::State& st) {
     a.mutable_grad() = nabla::Tensor();
     b.mutable_grad() = nabla::Tensor();
   }
-  st.counters["GFLOP/s"] = benchmark::Counter(6.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate,
-                                              benchmark::Counter::kIs1000);
+  st.counters["GFLOP/s"] =
+      benchmark::Counter(6.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 
 void BM_NaiveGemm(benchmark::State& st) {
@@ -60,8 +60,8 @@ void BM_NaiveGemm(benchmark::State& st) {
     nabla::cpu::gemm_naive<float>(false, false, M, N, K, 1.0f, a.data(), K, b.data(), N, 0.0f, c.data(), N);
     benchmark::DoNotOptimize(c.data());
   }
-  st.counters["GFLOP/s"] = benchmark::Counter(2.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate,
-                                              benchmark::Counter::kIs1000);
+  st.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 
 #ifdef NABLA_HAVE_CBLAS
@@ -73,8 +73,8 @@ void BM_CblasSgemm(benchmark::State& st) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, a.data(), K, b.data(), N, 0.0f, c.data(), N);
     benchmark::DoNotOptimize(c.data());
   }
-  st.counters["GFLOP/s"] = benchmark::Counter(2.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate,
-                                              benchmark::Counter::kIs1000);
+  st.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 
 // The three GEMMs of mm's forward and backward: C = A B, dA = G B^T, dB = A^T G.
@@ -90,11 +90,15 @@ void BM_CblasSgemmFwdBwd(benchmark::State& st) {
     benchmark::DoNotOptimize(da.data());
     benchmark::DoNotOptimize(db.data());
   }
-  st.counters["GFLOP/s"] = benchmark::Counter(6.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate,
-                                              benchmark::Counter::kIs1000);
+  st.counters["GFLOP/s"] =
+      benchmark::Counter(6.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
 BENCHMARK(BM_CblasSgemm)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond)->UseRealTime();
-BENCHMARK(BM_CblasSgemmFwdBwd)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_CblasSgemmFwdBwd)
+    ->Args({64, 784, 256})
+    ->Args({512, 512, 512})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
 #endif
 
 BENCHMARK(BM_NablaMm)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond)->UseRealTime();

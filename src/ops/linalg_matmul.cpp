@@ -72,8 +72,8 @@ void check_defined(const Tensor& a, const Tensor& b, const char* op) {
 
 void check_dtypes(const Tensor& a, const Tensor& b, const char* op) {
   NABLA_CHECK(a.dtype() == b.dtype(), op, ": expected both operands to have the same dtype, but got ", a.dtype(),
-              " and ", b.dtype(), "; convert one with .to(", a.dtype() == kFloat64 || b.dtype() == kFloat64
-              ? "nabla::kFloat64" : "nabla::kFloat32", ")");
+              " and ", b.dtype(), "; convert one with .to(",
+              a.dtype() == kFloat64 || b.dtype() == kFloat64 ? "nabla::kFloat64" : "nabla::kFloat32", ")");
   NABLA_CHECK(a.dtype() != kBool, op, ": not implemented for dtype Bool; convert with .to(nabla::kFloat32)");
   NABLA_CHECK(!a.is_cuda() && !b.is_cuda(), op, ": only CPU tensors are supported");
 }
@@ -84,7 +84,9 @@ std::vector<int64_t> concat(IntArrayRef a, std::initializer_list<int64_t> b) {
   return out;
 }
 
-bool same_shape(IntArrayRef a, IntArrayRef b) { return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin()); }
+bool same_shape(IntArrayRef a, IntArrayRef b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
 
 }  // namespace
 
@@ -93,8 +95,8 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   check_defined(a, b, "mm");
   NABLA_CHECK(a.dim() == 2 && b.dim() == 2, "mm: expected 2-D matrices, but got ", a.sizes().vec(), " and ",
               b.sizes().vec(), "; use matmul for vectors or batches");
-  NABLA_CHECK(a.size(1) == b.size(0), "mm: cannot multiply ", a.sizes().vec(), " by ", b.sizes().vec(), " (",
-              a.size(1), " != ", b.size(0), ")");
+  NABLA_CHECK(a.size(1) == b.size(0), "mm: cannot multiply ", a.sizes().vec(), " by ", b.sizes().vec(), " (", a.size(1),
+              " != ", b.size(0), ")");
   check_dtypes(a, b, "mm");
   Tensor out = detail::make_empty({a.size(0), b.size(1)}, a.dtype());
   gemm_into(out, a, b, 1, 0, "mm");
@@ -141,8 +143,8 @@ Tensor bmm(const Tensor& a, const Tensor& b) {
 Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scalar& beta, const Scalar& alpha) {
   check_defined(m1, m2, "addmm");
   check_defined(self, m1, "addmm");
-  NABLA_CHECK(m1.dim() == 2 && m2.dim() == 2, "addmm: expected 2-D matrices mat1 and mat2, but got ",
-              m1.sizes().vec(), " and ", m2.sizes().vec());
+  NABLA_CHECK(m1.dim() == 2 && m2.dim() == 2, "addmm: expected 2-D matrices mat1 and mat2, but got ", m1.sizes().vec(),
+              " and ", m2.sizes().vec());
   NABLA_CHECK(m1.size(1) == m2.size(0), "addmm: cannot multiply ", m1.sizes().vec(), " by ", m2.sizes().vec(), " (",
               m1.size(1), " != ", m2.size(0), ")");
   check_dtypes(m1, m2, "addmm");
@@ -187,9 +189,8 @@ Tensor dot(const Tensor& a, const Tensor& b) {
   check_dtypes(a, b, "dot");
   Tensor out = detail::make_empty({}, a.dtype());
   NABLA_DISPATCH_NUMERIC(a.dtype(), "dot", [&] {
-    out.data_ptr<scalar_t>()[0] = cpu::dot<scalar_t>(a.size(0), static_cast<const scalar_t*>(a.data_ptr()),
-                                                     a.stride(0), static_cast<const scalar_t*>(b.data_ptr()),
-                                                     b.stride(0));
+    out.data_ptr<scalar_t>()[0] = cpu::dot<scalar_t>(a.size(0), static_cast<const scalar_t*>(a.data_ptr()), a.stride(0),
+                                                     static_cast<const scalar_t*>(b.data_ptr()), b.stride(0));
   });
   if (autograd::needs_grad(a, b)) {
     const bool ga = a.requires_grad(), gb = b.requires_grad();
@@ -225,8 +226,8 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     return r.reshape(out_shape);
   }
   // Batched: broadcast the batch dims, flatten them into one and run bmm.
-  const Tensor a3 = da == 1 ? a.reshape({1, k}) : a;   // (..., n, k)
-  const Tensor b3 = db == 1 ? b.reshape({k, 1}) : b;   // (..., k, m)
+  const Tensor a3 = da == 1 ? a.reshape({1, k}) : a;  // (..., n, k)
+  const Tensor b3 = db == 1 ? b.reshape({k, 1}) : b;  // (..., k, m)
   const int64_t n = a3.size(-2), m = b3.size(-1);
   const std::vector<int64_t> batch_a(a3.sizes().begin(), a3.sizes().end() - 2);
   const std::vector<int64_t> batch_b(b3.sizes().begin(), b3.sizes().end() - 2);

@@ -16,9 +16,12 @@ Tensor nn::functional::mse_loss(const Tensor& input, const Tensor& target, const
   const Tensor d = input - target;
   const Tensor sq = d * d;
   switch (options.reduction()) {
-    case Reduction::None: return sq;
-    case Reduction::Sum: return sq.sum();
-    case Reduction::Mean: return sq.mean();
+    case Reduction::None:
+      return sq;
+    case Reduction::Sum:
+      return sq.sum();
+    case Reduction::Mean:
+      return sq.mean();
   }
   NABLA_FAIL("mse_loss: unknown reduction");
 }

@@ -176,18 +176,18 @@ TEST(Mm, RandomSizesMatchNaive) {
 TEST(Mm, StridedOperands) {
   // Transposed views (unit stride in dim 0), a view with no unit stride and an expanded (stride 0) operand.
   auto base_a = random_tensor({7, 5}), base_b = random_tensor({9, 7});
-  Tensor at = detail::make_alias(base_a, {5, 7}, {1, 5}, 0);          // (5, 7) = base_a^T
-  Tensor bt = detail::make_alias(base_b, {7, 9}, {1, 7}, 0);          // (7, 9) = base_b^T
+  Tensor at = detail::make_alias(base_a, {5, 7}, {1, 5}, 0);  // (5, 7) = base_a^T
+  Tensor bt = detail::make_alias(base_b, {7, 9}, {1, 7}, 0);  // (7, 9) = base_b^T
   EXPECT_FALSE(at.is_contiguous());
   expect_close(values(mm(at, bt)), ref_mm(at, bt), 1e-4);
   Tensor big = random_tensor({6, 8});
-  Tensor every_other = detail::make_alias(big, {3, 4}, {16, 2}, 1);    // rows 0,2,4 / cols 1,3,5,7
+  Tensor every_other = detail::make_alias(big, {3, 4}, {16, 2}, 1);  // rows 0,2,4 / cols 1,3,5,7
   Tensor b = random_tensor({4, 3});
   expect_close(values(mm(every_other, b)), ref_mm(every_other, b), 1e-5);
   Tensor row = random_tensor({1, 4});
   Tensor expanded = detail::make_alias(row, {5, 4}, {0, 1}, 0);
   expect_close(values(mm(expanded, b)), ref_mm(expanded, b), 1e-5);
-  Tensor offset_view = detail::make_alias(big, {2, 4}, {8, 1}, 9);     // starts at element 9
+  Tensor offset_view = detail::make_alias(big, {2, 4}, {8, 1}, 9);  // starts at element 9
   expect_close(values(mm(offset_view, b)), ref_mm(offset_view, b), 1e-5);
 }
 
@@ -415,7 +415,8 @@ TEST(Matmul, Errors) {
   EXPECT_NE(msg.find("broadcast"), std::string::npos) << msg;
   msg = error_of([] { matmul(zeros({2, 2}), zeros({2, 2}, kFloat64)); });
   EXPECT_NE(msg.find("matmul: expected both operands to have the same dtype, but got Float and Double"),
-            std::string::npos) << msg;
+            std::string::npos)
+      << msg;
   msg = error_of([] { matmul(tensor(1.0), zeros({2, 2})); });
   EXPECT_NE(msg.find("matmul: both arguments need to be at least 1-D"), std::string::npos) << msg;
 }
@@ -441,34 +442,61 @@ TEST(Matmul, BroadcastBackwardSumsOverBatch) {
 }
 
 TEST(Matmul, GradcheckAllShapes) {
-  const std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> shapes = {
-      {{3}, {3}}, {{2, 3}, {3}}, {{3}, {3, 2}}, {{2, 3}, {3, 4}}, {{2, 2, 3}, {3, 2}},
-      {{3}, {2, 3, 2}}, {{2, 1, 2, 3}, {3, 3, 2}}, {{2, 2, 3}, {3}}};
+  const std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> shapes = {{{3}, {3}},
+                                                                                     {{2, 3}, {3}},
+                                                                                     {{3}, {3, 2}},
+                                                                                     {{2, 3}, {3, 4}},
+                                                                                     {{2, 2, 3}, {3, 2}},
+                                                                                     {{3}, {2, 3, 2}},
+                                                                                     {{2, 1, 2, 3}, {3, 3, 2}},
+                                                                                     {{2, 2, 3}, {3}}};
   for (const auto& [sa, sb] : shapes) {
     tensor_list in{rand64(sa), rand64(sb)};
     auto f = [](const tensor_list& x) { return tensor_list{matmul(x[0], x[1])}; };
-    EXPECT_TRUE(autograd::gradcheck(f, in)) << "shapes " << ::testing::PrintToString(sa) << " @ "
-                                            << ::testing::PrintToString(sb);
+    EXPECT_TRUE(autograd::gradcheck(f, in))
+        << "shapes " << ::testing::PrintToString(sa) << " @ " << ::testing::PrintToString(sb);
     EXPECT_TRUE(autograd::gradgradcheck(f, in));
   }
 }
 
 // ---------------------------------------------------------------- gradcheck registry (op table rows)
 
-NABLA_GRADCHECK_CASE(Mm, "contiguous", [] { return tensor_list{rand64({3, 4}), rand64({4, 2})}; },
-                     [](const tensor_list& x) { return tensor_list{mm(x[0], x[1])}; });
-NABLA_GRADCHECK_CASE(Mm, "transposed inputs",
-                     [] { return tensor_list{rand64_noncontiguous({3, 4}), rand64_noncontiguous({4, 2})}; },
-                     [](const tensor_list& x) { return tensor_list{mm(x[0], x[1])}; });
-NABLA_GRADCHECK_CASE(Bmm, "batched", [] { return tensor_list{rand64({2, 3, 4}), rand64({2, 4, 2})}; },
-                     [](const tensor_list& x) { return tensor_list{bmm(x[0], x[1])}; });
-NABLA_GRADCHECK_CASE(Addmm, "bias broadcast, beta and alpha",
-                     [] { return tensor_list{rand64({2}), rand64({3, 4}), rand64_noncontiguous({4, 2})}; },
-                     [](const tensor_list& x) { return tensor_list{addmm(x[0], x[1], x[2], 0.5, -2.0)}; });
-NABLA_GRADCHECK_CASE(Addmm, "full self", [] { return tensor_list{rand64({3, 2}), rand64({3, 4}), rand64({4, 2})}; },
-                     [](const tensor_list& x) { return tensor_list{addmm(x[0], x[1], x[2])}; });
-NABLA_GRADCHECK_CASE(Dot, "vectors", [] { return tensor_list{rand64({5}), rand64({5})}; },
-                     [](const tensor_list& x) { return tensor_list{dot(x[0], x[1])}; });
+NABLA_GRADCHECK_CASE(
+    Mm, "contiguous",
+    [] {
+      return tensor_list{rand64({3, 4}), rand64({4, 2})};
+    },
+    [](const tensor_list& x) { return tensor_list{mm(x[0], x[1])}; });
+NABLA_GRADCHECK_CASE(
+    Mm, "transposed inputs",
+    [] {
+      return tensor_list{rand64_noncontiguous({3, 4}), rand64_noncontiguous({4, 2})};
+    },
+    [](const tensor_list& x) { return tensor_list{mm(x[0], x[1])}; });
+NABLA_GRADCHECK_CASE(
+    Bmm, "batched",
+    [] {
+      return tensor_list{rand64({2, 3, 4}), rand64({2, 4, 2})};
+    },
+    [](const tensor_list& x) { return tensor_list{bmm(x[0], x[1])}; });
+NABLA_GRADCHECK_CASE(
+    Addmm, "bias broadcast, beta and alpha",
+    [] {
+      return tensor_list{rand64({2}), rand64({3, 4}), rand64_noncontiguous({4, 2})};
+    },
+    [](const tensor_list& x) { return tensor_list{addmm(x[0], x[1], x[2], 0.5, -2.0)}; });
+NABLA_GRADCHECK_CASE(
+    Addmm, "full self",
+    [] {
+      return tensor_list{rand64({3, 2}), rand64({3, 4}), rand64({4, 2})};
+    },
+    [](const tensor_list& x) { return tensor_list{addmm(x[0], x[1], x[2])}; });
+NABLA_GRADCHECK_CASE(
+    Dot, "vectors",
+    [] {
+      return tensor_list{rand64({5}), rand64({5})};
+    },
+    [](const tensor_list& x) { return tensor_list{dot(x[0], x[1])}; });
 
 TEST(LinalgGradcheck, RegisteredCasesPass) {
   int ran = 0;

@@ -39,8 +39,8 @@ bool have_blas() {
 }
 
 template <typename T>
-void gemm_naive(bool transA, bool transB, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda,
-                const T* B, int64_t ldb, T beta, T* C, int64_t ldc) {
+void gemm_naive(bool transA, bool transB, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda, const T* B,
+                int64_t ldb, T beta, T* C, int64_t ldc) {
   using acc_t = std::conditional_t<std::is_floating_point_v<T>, double, T>;
   if (M <= 0 || N <= 0) return;
   if (K <= 0) return scale_c(M, N, beta, C, ldc);
@@ -126,8 +126,10 @@ T dot(int64_t n, const T* x, int64_t incx, const T* y, int64_t incy) {
 #ifdef NABLA_HAVE_CBLAS
   if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
     if (n <= INT_MAX && incx >= 1 && incy >= 1 && incx <= INT_MAX && incy <= INT_MAX) {
-      if constexpr (std::is_same_v<T, float>) return cblas_sdot(int(n), x, int(incx), y, int(incy));
-      else return cblas_ddot(int(n), x, int(incx), y, int(incy));
+      if constexpr (std::is_same_v<T, float>)
+        return cblas_sdot(int(n), x, int(incx), y, int(incy));
+      else
+        return cblas_ddot(int(n), x, int(incx), y, int(incy));
     }
   }
 #endif
@@ -137,13 +139,13 @@ T dot(int64_t n, const T* x, int64_t incx, const T* y, int64_t incy) {
   return static_cast<T>(acc);
 }
 
-#define NABLA_GEMM_INSTANTIATE(T)                                                                                   \
-  template void gemm<T>(bool, bool, int64_t, int64_t, int64_t, T, const T*, int64_t, const T*, int64_t, T, T*,     \
-                        int64_t);                                                                                   \
+#define NABLA_GEMM_INSTANTIATE(T)                                                                                    \
+  template void gemm<T>(bool, bool, int64_t, int64_t, int64_t, T, const T*, int64_t, const T*, int64_t, T, T*,       \
+                        int64_t);                                                                                    \
   template void gemm_naive<T>(bool, bool, int64_t, int64_t, int64_t, T, const T*, int64_t, const T*, int64_t, T, T*, \
-                              int64_t);                                                                             \
-  template void gemm_batched<T>(bool, bool, int64_t, int64_t, int64_t, int64_t, T, const T*, int64_t, int64_t,     \
-                                const T*, int64_t, int64_t, T, T*, int64_t, int64_t);                              \
+                              int64_t);                                                                              \
+  template void gemm_batched<T>(bool, bool, int64_t, int64_t, int64_t, int64_t, T, const T*, int64_t, int64_t,       \
+                                const T*, int64_t, int64_t, T, T*, int64_t, int64_t);                                \
   template T dot<T>(int64_t, const T*, int64_t, const T*, int64_t);
 NABLA_GEMM_INSTANTIATE(float)
 NABLA_GEMM_INSTANTIATE(double)

@@ -15,8 +15,8 @@ void gemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, T alpha, co
 /// The reference kernel: always compiled; the fallback without BLAS and the test oracle. Floating types
 /// accumulate in double.
 template <typename T>
-void gemm_naive(bool transA, bool transB, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda,
-                const T* B, int64_t ldb, T beta, T* C, int64_t ldc);
+void gemm_naive(bool transA, bool transB, int64_t M, int64_t N, int64_t K, T alpha, const T* A, int64_t lda, const T* B,
+                int64_t ldb, T beta, T* C, int64_t ldc);
 
 /// `batch` independent GEMMs; operand b starts at A + b * strideA (a stride may be 0: a shared operand).
 template <typename T>
