@@ -154,10 +154,16 @@ Tensor add_impl(const Tensor& a, const Tensor& b, const Scalar& alpha, OpId id, 
   Tensor out = detail::make_empty(bc.shape, t);
   NABLA_DISPATCH_ALL(t, op, [&] { add_kernel<scalar_t>(out, bc.a, bc.b, alpha); });
   if (autograd::needs_grad(a, b)) {
+    bool ga = a.requires_grad(), gb = b.requires_grad();
     record(id, {a, b}, out,
-           [sa = a.sizes().vec(), sb = b.sizes().vec(), alpha](const variable_list& g) -> variable_list {
-             Tensor gb = alpha.to_double() == 1.0 ? g[0] : g[0] * alpha;
-             return {sum_to(g[0], sa), sum_to(gb, sb)};
+           [sa = a.sizes().vec(), sb = b.sizes().vec(), alpha, ga, gb](const variable_list& g) -> variable_list {
+             Tensor da = ga ? sum_to(g[0], sa) : Tensor();
+             Tensor db;
+             if (gb) {
+               const double al = alpha.to_double();
+               db = sum_to(al == 1.0 ? g[0] : al == -1.0 ? neg(g[0]) : g[0] * alpha, sb);
+             }
+             return {da, db};
            });
   }
   return out;
