@@ -11,7 +11,11 @@ class IntArrayRef {
  public:
   IntArrayRef() = default;
   IntArrayRef(const int64_t& one) : data_(&one), size_(1) {}  // NOLINT
+  // Like LibTorch's ArrayRef: valid for the full-expression that builds it (a call's argument list).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
   IntArrayRef(std::initializer_list<int64_t> il) : data_(il.begin()), size_(il.size()) {}  // NOLINT
+#pragma GCC diagnostic pop
   IntArrayRef(const std::vector<int64_t>& v) : data_(v.data()), size_(v.size()) {}  // NOLINT
   IntArrayRef(const int64_t* d, size_t n) : data_(d), size_(n) {}
   const int64_t* begin() const { return data_; }
