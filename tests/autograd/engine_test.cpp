@@ -391,6 +391,9 @@ TEST(AutogradEngine, CreateGraphBackwardGivesDifferentiableGrad) {
   expect_values(x.grad(), {3 * 2.25});
   auto gg = autograd::grad({x.grad().sum()}, {x})[0];
   expect_values(gg, {9});
+  // As in PyTorch, backward(create_graph=true) makes a reference cycle x -> x.grad -> its graph -> saved x;
+  // clearing .grad() breaks it (PyTorch's docs recommend autograd::grad for this reason).
+  x.mutable_grad() = Tensor();
 }
 
 // ---- anomaly mode ----

@@ -1,5 +1,5 @@
 // Long graphs (iterative engine and destruction), memory release, threads and a cost bound. The 1M-op chain
-// takes a few seconds in Release; NABLA_STRESS_OPS overrides every chain length (sanitizer builds use 1/5).
+// takes a few seconds in Release; NABLA_STRESS_OPS overrides every chain length (ASan builds use 1/10).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -18,7 +18,7 @@ namespace {
 int64_t stress_ops(int64_t fallback) {
   if (const char* s = std::getenv("NABLA_STRESS_OPS")) return std::max<int64_t>(1, std::atoll(s));
 #if defined(__SANITIZE_ADDRESS__)
-  return fallback / 5;
+  return fallback / 10;
 #else
   return fallback;
 #endif
@@ -156,7 +156,10 @@ TEST(AutogradMemory, CustomFunctionSavedTensorsFreedByBackward) {
 
 TEST(AutogradPerf, SmallOpForwardBackwardIsCheap) {
   // One small op with autograd: y = x * c; y.sum().backward() is three nodes (Mul, Sum, AccumulateGrad). The
-  // budget in Release is ~2us per op; this loose bound only catches gross regressions (and sanitizer builds).
+  // budget in Release is ~2us per op; this loose bound only catches gross regressions.
+#if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
+  GTEST_SKIP() << "timing is only meaningful in an optimized build without sanitizers";
+#endif
   auto x = tensor({1.0f, 2.0f, 3.0f, 4.0f}, TensorOptions().requires_grad(true));
   auto c = tensor({0.5f, 0.5f, 0.5f, 0.5f});
   const int iters = 20000;
