@@ -72,7 +72,8 @@ void part_b(Activation act) {
   double y = seed::example_y();
   if (act == Activation::Sigmoid) {
     std::printf("z1 = W1 x + b1, a1 = f(z1), z2 = W2 a1 + b2, y_hat = f(z2), loss = (y_hat - y)^2.\n");
-    std::printf("Because the loss has no 1/2 in front, dL/dy_hat = 2*(y_hat - y): the factor 2 is in every delta.\n\n");
+    std::printf("Because the loss has no 1/2 in front, dL/dy_hat = 2*(y_hat - y): the factor 2 is in every delta.\n");
+    std::printf("Here f = sigmoid, so f'(z) = f(z)*(1 - f(z)).\n\n");
     print_mat("x", x);
     std::printf("  %-42s %g\n", "y", y);
     print_mat("W1 (3x2)", n.W1);
@@ -81,6 +82,8 @@ void part_b(Activation act) {
     print_mat("b2", n.b2);
     std::printf("\n");
   }
+  if (act == Activation::ReLU)
+    std::printf("Same x, y and weights as above; only f changes (f'(z) = 1 if z > 0 else 0).\n\n");
   seed::Backprop h = seed::backprop_by_hand(n, x, y, act);
   std::printf("Forward pass:\n");
   print_mat("z1 = W1 x + b1", h.z1);
