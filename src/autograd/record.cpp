@@ -92,22 +92,31 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
   m.requires_grad = false;
 }
 
-std::shared_ptr<Node> record(ops::OpId op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs,
-                             BackwardFn fn) {
+namespace {
+std::shared_ptr<OpNode> make_op_node(ops::OpId op, const std::vector<Tensor>& inputs, BackwardFn&& fn) {
   auto node = std::make_shared<OpNode>(op, std::move(fn));
   auto& edges = node->mutable_next_edges();
   edges.reserve(inputs.size());
   for (const Tensor& in : inputs) edges.push_back(in.defined() ? gradient_edge(in) : Edge{});
+  if (AnomalyMode::is_enabled()) node->anomaly_trace = std::string(ops::op_info(op).forward_name);
+  return node;
+}
+}  // namespace
+
+std::shared_ptr<Node> record(ops::OpId op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs,
+                             BackwardFn fn) {
+  std::shared_ptr<Node> node = make_op_node(op, inputs, std::move(fn));
   for (const Tensor& out : outputs) {
     uint32_t nr = node->add_output(out);
     set_history(out, node, nr);
   }
-  if (AnomalyMode::is_enabled()) node->anomaly_trace = std::string(ops::op_info(op).forward_name);
   return node;
 }
 
 std::shared_ptr<Node> record(ops::OpId op, const std::vector<Tensor>& inputs, const Tensor& output, BackwardFn fn) {
-  return record(op, inputs, std::vector<Tensor>{output}, std::move(fn));
+  std::shared_ptr<Node> node = make_op_node(op, inputs, std::move(fn));
+  set_history(output, node, node->add_output(output));
+  return node;
 }
 
 Tensor sum_to(const Tensor& grad, IntArrayRef shape) {
