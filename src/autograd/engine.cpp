@@ -321,6 +321,7 @@ void backward(const tensor_list& tensors, const tensor_list& grad_tensors, std::
 
 tensor_list grad(const tensor_list& outputs, const tensor_list& inputs, const tensor_list& grad_outputs,
                  std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {
+  NABLA_CHECK(!inputs.empty(), "autograd::grad: inputs is empty; pass the tensors to differentiate against");
   auto roots = root_edges(outputs, "autograd::grad");
   auto grads = root_gradients(outputs, grad_outputs, "autograd::grad");
   std::vector<Capture> captures;

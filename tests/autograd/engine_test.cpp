@@ -371,6 +371,7 @@ TEST(AutogradEngine, AllowUnused) {
   auto z = tensor({1.0}, f64g());
   auto y = (x * 2.0).sum();
   expect_error([&] { autograd::grad({y}, {x, z}, {}, true); }, {"not have been used", "allow_unused"});
+  expect_error([&] { autograd::grad({y}, {}, {}, true); }, {"autograd::grad", "inputs is empty"});
   auto g = autograd::grad({y}, {x, z}, {}, true, false, /*allow_unused=*/true);
   expect_values(g[0], {2});
   EXPECT_FALSE(g[1].defined());
