@@ -3,6 +3,7 @@
 
 #include <cxxabi.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "autograd/record.h"
@@ -48,6 +49,11 @@ void AutogradContext::mark_non_differentiable(const tensor_list& outputs) {
     if (t.defined()) non_differentiable_.push_back(t.impl_ptr().get());
 }
 
+void AutogradContext::mark_dirty(const tensor_list& inputs) {
+  for (const auto& t : inputs)
+    if (t.defined()) dirty_.push_back(t.impl_ptr().get());
+}
+
 bool AutogradContext::needs_input_grad(size_t i) const {
   NABLA_CHECK(i < needs_input_grad_.size(), "needs_input_grad: index ", i, " is out of range; forward got ",
               needs_input_grad_.size(), " Tensor inputs");
@@ -84,6 +90,19 @@ bool CustomNodeBase::begin(const tensor_list& inputs, std::vector<int> arg_tenso
 }
 
 void CustomNodeBase::finish(const tensor_list& inputs, tensor_list& outputs, bool record) {
+  auto is_dirty = [&](const Tensor& t) {
+    return std::find(ctx_.dirty_.begin(), ctx_.dirty_.end(), t.impl_ptr().get()) != ctx_.dirty_.end();
+  };
+  for (const auto& in : inputs) {
+    if (!in.defined() || !is_dirty(in)) continue;
+    NABLA_CHECK(!(record && in.is_leaf() && in.requires_grad()), "autograd::Function: ", forward_name(),
+                " modified (mark_dirty) a leaf Variable that requires grad; wrap the call in a nabla::NoGradGuard "
+                "or pass a copy");
+    bool returned = false;
+    for (const auto& out : outputs) returned = returned || (out.defined() && out.is_same(in));
+    NABLA_CHECK(returned, "autograd::Function: ", forward_name(), " marked an input dirty but did not return it; "
+                "an input modified in place must be one of the outputs");
+  }
   if (!record) return;
   auto self = shared_from_this();
   std::vector<bool> differentiable(outputs.size(), false);
@@ -98,8 +117,9 @@ void CustomNodeBase::finish(const tensor_list& inputs, tensor_list& outputs, boo
     for (const TensorImpl* p : ctx_.non_differentiable_) non_diff = non_diff || p == impl;
     // An output that is an input (or repeats an earlier output, or already has a history) becomes an alias,
     // so that attaching this node does not rewrite the history of a tensor the caller holds.
-    bool alias = out.requires_grad();
-    for (const auto& in : inputs) alias = alias || (in.defined() && in.is_same(out));
+    // A dirty input keeps its identity: its history is rebased onto this node.
+    bool alias = !is_dirty(out) && out.requires_grad();
+    for (const auto& in : inputs) alias = alias || (!is_dirty(out) && in.defined() && in.is_same(out));
     for (size_t k = 0; k < i; ++k) alias = alias || (outputs[k].defined() && outputs[k].is_same(out));
     if (alias) out = out.detach();
     uint32_t nr = add_output(out);

@@ -331,3 +331,26 @@ TEST(AutogradFunction, ReentrantBackwardCheckpointing) {
   (Checkpoint::apply(x) * 2.0).sum().backward();
   expect_values(x.grad(), {2 * (std::cos(0.3) * 0.3 + std::sin(0.3)), 2 * (std::cos(1.7) * 1.7 + std::sin(1.7))});
 }
+
+TEST(AutogradFunction, MarkDirtyRebasesHistoryOfAnInPlaceInput) {
+  // y.mul_(2) as a custom Function: y keeps its identity and gets the new node as grad_fn.
+  struct MulTwoInPlace : autograd::Function<MulTwoInPlace> {
+    static Tensor forward(AutogradContext* ctx, Tensor x) {
+      x.mul_(2.0);
+      ctx->mark_dirty({x});
+      return x;
+    }
+    static tensor_list backward(AutogradContext*, tensor_list g) { return {g[0] * 2.0}; }
+  };
+  auto a = tensor({1.0, 3.0}, f64g());
+  auto y = a * 1.0;
+  auto out = MulTwoInPlace::apply(y);
+  EXPECT_TRUE(out.is_same(y));
+  EXPECT_NE(y.grad_fn()->name().find("MulTwoInPlace>"), std::string::npos);
+  expect_values(y, {2, 6});
+  (y * y).sum().backward();
+  expect_values(a.grad(), {8, 24});  // d/da (2a)^2 = 8a
+  // A leaf that requires grad cannot be modified in place.
+  auto leaf = tensor({1.0}, f64g());
+  expect_error([&] { MulTwoInPlace::apply(leaf); }, {"MulTwoInPlace", "leaf Variable that requires grad"});
+}

@@ -97,6 +97,9 @@ class AutogradContext {
   tensor_list get_saved_variables() const;
   /// Outputs that are not differentiable (indices, masks): they get no grad_fn and zero gradients in backward.
   void mark_non_differentiable(const tensor_list& outputs);
+  /// Inputs that forward modified in place (and returns): their history moves onto this node, as for a
+  /// built-in in-place op; a leaf that requires grad cannot be dirty.
+  void mark_dirty(const tensor_list& inputs);
   /// Whether undefined output gradients reach backward as zeros (default) or as undefined tensors.
   void set_materialize_grads(bool value) { materialize_grads_ = value; }
   /// Whether the i-th Tensor input of forward needs a gradient (valid in forward and in backward).
@@ -107,6 +110,7 @@ class AutogradContext {
   tensor_list to_save_;                           // during forward
   std::vector<SavedVariable> saved_;              // after forward
   std::vector<const TensorImpl*> non_differentiable_;
+  std::vector<const TensorImpl*> dirty_;
   std::vector<bool> needs_input_grad_;
   bool materialize_grads_ = true;
   bool saved_called_ = false;
