@@ -81,6 +81,15 @@ void defer_release(std::vector<Tensor>& tensors) {
 
 unsigned next_hook_handle() { return g_hook_handle++; }
 
+namespace {
+// A hook's replacement gradient must keep the shape (the engine and the node rely on it).
+void check_hook_result(const Tensor& r, const Tensor& grad, const Node& node) {
+  NABLA_CHECK(r.sizes() == grad.sizes(), "register_hook: a hook on a gradient flowing into ", node.name(),
+              " changed its shape from ", grad.sizes().vec(), " to ", r.sizes().vec(),
+              "; a hook must return a tensor of the same shape (or nothing to keep the gradient)");
+}
+}  // namespace
+
 Node::Node() : sequence_nr_(g_sequence++) {}
 
 Node::~Node() {
@@ -137,7 +146,9 @@ Tensor Node::run_pre_hooks(uint32_t output_nr, Tensor grad) {
   for (auto& h : pre_hooks_) {
     if (h.output_nr != output_nr) continue;
     Tensor r = h.fn(grad);
-    if (r.defined()) grad = std::move(r);
+    if (!r.defined()) continue;
+    check_hook_result(r, grad, *this);
+    grad = std::move(r);
   }
   for (auto& [nr, fn] : retain_grad_hooks_)
     if (nr == output_nr) fn(grad);  // observes only
@@ -155,7 +166,9 @@ Tensor AccumulateGrad::run_pre_hooks(uint32_t output_nr, Tensor grad) {
     for (auto& [handle, fn] : m->leaf_hooks) {
       if (!grad.defined()) break;
       Tensor r = fn(grad);
-      if (r.defined()) grad = r;
+      if (!r.defined()) continue;
+      check_hook_result(r, grad, *this);
+      grad = std::move(r);
     }
   }
   return grad;

@@ -230,6 +230,9 @@ TEST(AutogradEngine, HookOnNonLeafChangesUpstreamGradient) {
   expect_values(x.grad(), {2, 4});
   expect_error([&] { tensor({1.0}).register_hook(TensorHook([](const Tensor& g) { return g; })); },
                {"register_hook", "doesn't require gradient"});
+  auto w = tensor({1.0, 2.0}, f64g());
+  w.register_hook(TensorHook([](const Tensor& g) { return g.sum(); }));
+  expect_error([&] { (w * 2.0).sum().backward(); }, {"register_hook", "changed its shape", "[2]", "[]"});
 }
 
 TEST(AutogradEngine, BackwardWithGradientForNonScalar) {
