@@ -21,11 +21,10 @@ namespace {
 template <typename F>
 Tensor floating_only_unary(const Tensor& x, const char* op, F f) {
   Tensor out = detail::make_empty(x.sizes(), x.dtype());
-  NABLA_DISPATCH_FLOATING(x.dtype(), op, [&] { cpu::map([f](scalar_t v) -> scalar_t { return f(v); }, out, x); });
+  NABLA_DISPATCH_FLOATING(x.dtype(), op, [&] { cpu::map([f](scalar_t v) NABLA_LAMBDA_INLINE -> scalar_t { return f(v); }, out, x); });
   return out;
 }
 
-constexpr double kSqrt1_2 = 0.70710678118654752440;      // 1/sqrt(2)
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;   // 1/sqrt(2 pi)
 constexpr double kGeluBeta = 0.79788456080286535588;     // sqrt(2/pi)
 constexpr double kGeluKappa = 0.044715;
@@ -40,12 +39,8 @@ GeluApprox parse_gelu_approx(const std::string& a) {
 
 // d/dx gelu(x) for one element.
 template <typename T>
-T gelu_grad_elem(T x, GeluApprox approx) {
-  if (approx == GeluApprox::None) {
-    const T cdf = T(0.5) * (T(1) + std::erf(x * T(kSqrt1_2)));
-    const T pdf = ops::vexp(T(-0.5) * x * x) * T(kInvSqrt2Pi);
-    return cdf + x * pdf;
-  }
+NABLA_ELEM_INLINE T gelu_grad_elem(T x, GeluApprox approx) {
+  if (approx == GeluApprox::None) return ops::normal_cdf(x) + x * ops::normal_pdf(x);
   const T inner = T(kGeluBeta) * (x + T(kGeluKappa) * x * x * x);
   const T t = ops::vtanh(inner);
   const T left_derivative = T(0.5) * (T(1) + t);
@@ -74,7 +69,7 @@ Tensor gelu_backward(const Tensor& g, const Tensor& x, GeluApprox approx) {
   auto bc = ops::prepare2(g, x, t, "gelu_backward");
   Tensor out = detail::make_empty(bc.shape, t);
   NABLA_DISPATCH_FLOATING(t, "gelu_backward", [&] {
-    cpu::map([approx](scalar_t gv, scalar_t xv) -> scalar_t { return gv * gelu_grad_elem(xv, approx); }, out, bc.a,
+    cpu::map([approx](scalar_t gv, scalar_t xv) NABLA_LAMBDA_INLINE -> scalar_t { return gv * gelu_grad_elem(xv, approx); }, out, bc.a,
              bc.b);
   });
   if (autograd::needs_grad(g, x)) {
@@ -95,7 +90,7 @@ Tensor gelu_backward(const Tensor& g, const Tensor& x, GeluApprox approx) {
 Tensor sigmoid(const Tensor& x) {
   const ScalarType t = ops::float_compute_type(x.dtype());
   Tensor xv = ops::as_dtype(x, t);
-  Tensor out = floating_only_unary(xv, "sigmoid", [](auto v) {
+  Tensor out = floating_only_unary(xv, "sigmoid", [](auto v) NABLA_LAMBDA_INLINE {
     using T = decltype(v);
     return T(1) / (T(1) + ops::vexp(-v));
   });
@@ -133,7 +128,7 @@ Tensor relu(const Tensor& x) {
 
 Tensor leaky_relu(const Tensor& x, const Scalar& negative_slope) {
   const double slope = negative_slope.to_double();
-  Tensor out = floating_only_unary(x, "leaky_relu", [slope](auto v) {
+  Tensor out = floating_only_unary(x, "leaky_relu", [slope](auto v) NABLA_LAMBDA_INLINE {
     using T = decltype(v);
     return v > T(0) ? v : v * T(slope);
   });
@@ -148,7 +143,7 @@ Tensor leaky_relu(const Tensor& x, const Scalar& negative_slope) {
 Tensor elu(const Tensor& x, const Scalar& alpha, const Scalar& scale, const Scalar& input_scale) {
   const double a = alpha.to_double(), s = scale.to_double(), is = input_scale.to_double();
   // x > 0: scale x;  x <= 0: scale alpha (exp(input_scale x) - 1)
-  Tensor out = floating_only_unary(x, "elu", [a, s, is](auto v) {
+  Tensor out = floating_only_unary(x, "elu", [a, s, is](auto v) NABLA_LAMBDA_INLINE {
     using T = decltype(v);
     return v > T(0) ? v * T(s) : std::expm1(v * T(is)) * T(a * s);
   });
@@ -166,15 +161,17 @@ Tensor elu(const Tensor& x, const Scalar& alpha, const Scalar& scale, const Scal
 
 Tensor gelu(const Tensor& x, const std::string& approximate) {
   const GeluApprox approx = parse_gelu_approx(approximate);
-  Tensor out = approx == GeluApprox::None ? floating_only_unary(x, "gelu", [](auto v) {
-    using T = decltype(v);
-    return T(0.5) * v * (T(1) + std::erf(v * T(kSqrt1_2)));
-  })
-                                          : floating_only_unary(x, "gelu", [](auto v) {
-                                              using T = decltype(v);
-                                              const T inner = T(kGeluBeta) * (v + T(kGeluKappa) * v * v * v);
-                                              return T(0.5) * v * (T(1) + ops::vtanh(inner));
-                                            });
+  // none: x Phi(x);  tanh: x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2
+  Tensor out;
+  if (approx == GeluApprox::None) {
+    out = floating_only_unary(x, "gelu", [](auto v) NABLA_LAMBDA_INLINE { return v * ops::normal_cdf(v); });
+  } else {
+    out = floating_only_unary(x, "gelu", [](auto v) NABLA_LAMBDA_INLINE {
+      using T = decltype(v);
+      const T inner = T(kGeluBeta) * (v + T(kGeluKappa) * v * v * v);
+      return T(0.5) * v * (T(1) + ops::vtanh(inner));
+    });
+  }
   if (autograd::needs_grad(x)) {
     record(OpId::Gelu, {x}, out, [sx = SavedVariable(x), approx](const variable_list& g) -> variable_list {
       return {gelu_backward(g[0], sx.unpack(), approx)};
@@ -184,7 +181,7 @@ Tensor gelu(const Tensor& x, const std::string& approximate) {
 }
 
 Tensor silu(const Tensor& x) {
-  Tensor out = floating_only_unary(x, "silu", [](auto v) {
+  Tensor out = floating_only_unary(x, "silu", [](auto v) NABLA_LAMBDA_INLINE {
     using T = decltype(v);
     return v / (T(1) + ops::vexp(-v));
   });
@@ -202,7 +199,7 @@ Tensor silu(const Tensor& x) {
 Tensor softplus(const Tensor& x, const Scalar& beta, const Scalar& threshold) {
   const double b = beta.to_double(), th = threshold.to_double();
   // log(1 + exp(beta x)) / beta, linear (x) where beta x > threshold.
-  Tensor out = floating_only_unary(x, "softplus", [b, th](auto v) {
+  Tensor out = floating_only_unary(x, "softplus", [b, th](auto v) NABLA_LAMBDA_INLINE {
     using T = decltype(v);
     const T z = v * T(b);
     return z > T(th) ? v : std::log1p(ops::vexp(z)) / T(b);

@@ -20,7 +20,7 @@ Tensor float_unary(const Tensor& x0, const char* op, F f) {
   const ScalarType t = ops::float_compute_type(x0.dtype());
   Tensor x = ops::as_dtype(x0, t);
   Tensor out = detail::make_empty(x.sizes(), t);
-  NABLA_DISPATCH_FLOATING(t, op, [&] { cpu::map([f](scalar_t v) -> scalar_t { return f(v); }, out, x); });
+  NABLA_DISPATCH_FLOATING(t, op, [&] { cpu::map([f](scalar_t v) NABLA_LAMBDA_INLINE -> scalar_t { return f(v); }, out, x); });
   return out;
 }
 
@@ -38,7 +38,7 @@ ScalarType promote_with(ScalarType t, const Scalar& s) {
 }  // namespace
 
 Tensor exp(const Tensor& x) {
-  Tensor out = float_unary(x, "exp", [](auto v) { return ops::vexp(v); });
+  Tensor out = float_unary(x, "exp", [](auto v) NABLA_LAMBDA_INLINE { return ops::vexp(v); });
   if (autograd::needs_grad(x)) {
     record(OpId::Exp, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
       return {g[0] * sy.unpack()};
@@ -155,7 +155,7 @@ Tensor cos(const Tensor& x) {
 }
 
 Tensor tanh(const Tensor& x) {
-  Tensor out = float_unary(x, "tanh", [](auto v) { return ops::vtanh(v); });
+  Tensor out = float_unary(x, "tanh", [](auto v) NABLA_LAMBDA_INLINE { return ops::vtanh(v); });
   if (autograd::needs_grad(x)) {
     // d tanh = 1 - y^2, from the saved output.
     record(OpId::Tanh, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
