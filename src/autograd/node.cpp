@@ -2,6 +2,7 @@
 #include "nabla/autograd/node.h"
 
 #include <atomic>
+#include <mutex>
 
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/elementwise.h"
@@ -80,6 +81,15 @@ void defer_release(std::vector<Tensor>& tensors) {
 }
 
 unsigned next_hook_handle() { return g_hook_handle++; }
+
+namespace {
+// Leaves (parameters) are shared by graphs that may run backward on several threads at once: creating a
+// leaf's AccumulateGrad and adding into its .grad() take one of these locks, picked by the leaf's address.
+std::mutex& leaf_mutex(const void* leaf) {
+  static std::mutex stripes[64];
+  return stripes[(reinterpret_cast<uintptr_t>(leaf) >> 6) % 64];
+}
+}  // namespace
 
 namespace {
 // A hook's replacement gradient must keep the shape (the engine and the node rely on it).
@@ -205,6 +215,7 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
     meta.grad = meta.grad.defined() ? meta.grad + g : g;
     return {};
   }
+  std::lock_guard<std::mutex> lock(leaf_mutex(leaf_.get()));  // no op below records (grad mode is off)
   if (meta.grad.defined()) {
     if (meta.grad.requires_grad()) {
       meta.grad = (meta.grad + g).detach();  // .grad() came from a create_graph backward: leave that graph alone
@@ -235,6 +246,7 @@ Edge gradient_edge(const Tensor& t) {
   if (!m) return {};
   if (m->grad_fn) return {m->grad_fn, m->output_nr};
   if (!m->requires_grad) return {};
+  std::lock_guard<std::mutex> lock(leaf_mutex(t.impl_ptr().get()));
   auto acc = m->grad_accumulator.lock();
   if (!acc) {
     acc = std::make_shared<AccumulateGrad>(t.impl_ptr());

@@ -202,3 +202,25 @@ TEST(AutogradThreads, GraphBuiltOnOneThreadDestroyedOnAnother) {
   std::thread([y = std::move(y)]() mutable { y = Tensor(); }).join();
   SUCCEED();
 }
+
+TEST(AutogradThreads, SharedParameterAccumulatesFromSeveralThreads) {
+  // Data-parallel style: each thread runs backward through its own graph over one shared weight; every
+  // contribution must land in w.grad() (AccumulateGrad creation and accumulation are locked per leaf). Lost
+  // updates are timing-dependent here; a ThreadSanitizer build reports the race deterministically.
+  const int64_t n = 20000;
+  auto w = ones({n}, TensorOptions().dtype(kFloat64).requires_grad(true));
+  const int threads_n = 4, iters = 100;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < threads_n; ++t) {
+    threads.emplace_back([&, t] {
+      auto x = full({n}, double(t + 1), TensorOptions().dtype(kFloat64));
+      for (int i = 0; i < iters; ++i) (w * x).sum().backward();
+    });
+  }
+  for (auto& th : threads) th.join();
+  // d/dw sum(w * x_t) = x_t, summed over threads and iterations: 100 * (1 + 2 + 3 + 4) everywhere.
+  Tensor g = w.grad().contiguous();
+  int64_t wrong = 0;
+  for (int64_t i = 0; i < n; ++i) wrong += g.data_ptr<double>()[i] != double(iters) * 10;
+  EXPECT_EQ(wrong, 0) << "lost gradient updates";
+}
