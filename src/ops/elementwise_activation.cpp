@@ -130,7 +130,7 @@ Tensor leaky_relu(const Tensor& x, const Scalar& negative_slope) {
   const double slope = negative_slope.to_double();
   Tensor out = floating_only_unary(x, "leaky_relu", [slope](auto v) NABLA_LAMBDA_INLINE {
     using T = decltype(v);
-    return v > T(0) ? v : v * T(slope);
+    return ops::bit_select(v > T(0), v, v * T(slope));  // branch-free: vectorizes
   });
   if (autograd::needs_grad(x)) {
     record(OpId::LeakyRelu, {x}, out, [sx = SavedVariable(x), slope](const variable_list& g) -> variable_list {
@@ -145,7 +145,7 @@ Tensor elu(const Tensor& x, const Scalar& alpha, const Scalar& scale, const Scal
   // x > 0: scale x;  x <= 0: scale alpha (exp(input_scale x) - 1)
   Tensor out = floating_only_unary(x, "elu", [a, s, is](auto v) NABLA_LAMBDA_INLINE {
     using T = decltype(v);
-    return v > T(0) ? v * T(s) : std::expm1(v * T(is)) * T(a * s);
+    return ops::bit_select(v > T(0), v * T(s), ops::vexpm1(v * T(is)) * T(a * s));
   });
   if (autograd::needs_grad(x)) {
     record(OpId::Elu, {x}, out, [sx = SavedVariable(x), a, s, is](const variable_list& g) -> variable_list {
@@ -202,7 +202,7 @@ Tensor softplus(const Tensor& x, const Scalar& beta, const Scalar& threshold) {
   Tensor out = floating_only_unary(x, "softplus", [b, th](auto v) NABLA_LAMBDA_INLINE {
     using T = decltype(v);
     const T z = v * T(b);
-    return z > T(th) ? v : std::log1p(ops::vexp(z)) / T(b);
+    return ops::bit_select(z > T(th), v, ops::vlog1p(ops::vexp(z)) / T(b));
   });
   if (autograd::needs_grad(x)) {
     record(OpId::Softplus, {x}, out, [sx = SavedVariable(x), b, th](const variable_list& g) -> variable_list {

@@ -1,7 +1,7 @@
 #pragma once
 // Element math and loop helpers shared by the elementwise_*.cpp kernels.
 //
-// fast_expf / fast_tanhf: branch-free float32 exp and tanh that GCC vectorizes inside cpu::map loops (libm's
+// fast_expf / fast_tanhf / fast_logf / fast_log1pf / fast_expm1f: branch-free float32 math that GCC vectorizes inside cpu::map loops (libm's
 // expf/tanhf are scalar calls, 3-5x slower on large tensors). Cephes' polynomials on a reduced range; at most
 // 2 ulp from the correctly rounded value (tests/ops/elementwise_math_test.cpp checks that over the float range).
 // float64 keeps <cmath>: its users (gradcheck, reference math) want libm's last bit.
@@ -106,11 +106,77 @@ NABLA_ELEM_INLINE double normal_cdf(double x) { return 0.5 * std::erfc(-x * 0.70
 NABLA_ELEM_INLINE float normal_pdf(float x) { return exp_neg_half_sq(x) * 0.39894228040143267794f; }
 NABLA_ELEM_INLINE double normal_pdf(double x) { return std::exp(-0.5 * x * x) * 0.39894228040143267794; }
 
+/// c ? a : b for double, as bit_select.
+NABLA_ELEM_INLINE double bit_select(bool c, double a, double b) {
+  const int64_t m = -static_cast<int64_t>(c);
+  return std::bit_cast<double>((std::bit_cast<int64_t>(a) & m) | (std::bit_cast<int64_t>(b) & ~m));
+}
+
+/// log(x) for float (Cephes logf): x = m 2^e with m in [sqrt(1/2), sqrt(2)), a polynomial in m - 1.
+/// Subnormals are rescaled first; x < 0 and NaN give NaN, 0 gives -inf, inf gives inf.
+NABLA_ELEM_INLINE float fast_logf(float x) {
+  const bool sub = x < 1.17549435e-38f;
+  const float xs = bit_select(sub, x * 8388608.0f, x);  // 2^23
+  const int32_t bits = std::bit_cast<int32_t>(xs);
+  int32_t e = ((bits >> 23) & 0xff) - 126;  // xs = m 2^e, m in [0.5, 1)
+  float m = std::bit_cast<float>((bits & 0x007fffff) | 0x3f000000);
+  e -= -static_cast<int32_t>(sub) & 23;
+  const bool low = m < 0.707106781186547524f;
+  e -= static_cast<int32_t>(low);
+  m = bit_select(low, m + m - 1.0f, m - 1.0f);
+  const float fe = static_cast<float>(e);
+  const float z = m * m;
+  float p = 7.0376836292e-2f;
+  p = p * m - 1.1514610310e-1f;
+  p = p * m + 1.1676998740e-1f;
+  p = p * m - 1.2420140846e-1f;
+  p = p * m + 1.4249322787e-1f;
+  p = p * m - 1.6668057665e-1f;
+  p = p * m + 2.0000714765e-1f;
+  p = p * m - 2.4999993993e-1f;
+  p = p * m + 3.3333331174e-1f;
+  float y = p * m * z + fe * -2.12194440e-4f - 0.5f * z;
+  float r = (m + y) + fe * 0.693359375f;
+  r = bit_select(x == 0.0f, -INFINITY, r);
+  r = bit_select(x == INFINITY, INFINITY, r);
+  return bit_select(!(x >= 0.0f), NAN, r);  // negative or NaN
+}
+
+/// log(1 + u) for float: log of w = 1 + u, corrected by the rounding of w ((w - 1) - u) / w.
+NABLA_ELEM_INLINE float fast_log1pf(float u) {
+  const float w = 1.0f + u;
+  const float lw = fast_logf(w);
+  const float corrected = lw - ((w - 1.0f) - u) / w;
+  const bool plain = !(std::fabs(u) < 1e7f) | (w == 0.0f);  // huge u, u = -1, NaN: no correction needed
+  return bit_select(plain, lw, corrected);
+}
+
+/// exp(x) - 1 for float: a Taylor polynomial near 0 (no cancellation), exp(x) - 1 elsewhere.
+NABLA_ELEM_INLINE float fast_expm1f(float x) {
+  float p = 1.0f / 3628800;
+  p = p * x + 1.0f / 362880;
+  p = p * x + 1.0f / 40320;
+  p = p * x + 1.0f / 5040;
+  p = p * x + 1.0f / 720;
+  p = p * x + 1.0f / 120;
+  p = p * x + 1.0f / 24;
+  p = p * x + 1.0f / 6;
+  p = p * x + 0.5f;
+  const float small = x + x * x * p;
+  return bit_select(std::fabs(x) < 0.69314718f, small, fast_expf(x) - 1.0f);  // NaN: exp(NaN) - 1
+}
+
 /// exp/tanh for the generic kernels: the fast float32 versions, libm for float64.
 NABLA_ELEM_INLINE float vexp(float x) { return fast_expf(x); }
 NABLA_ELEM_INLINE double vexp(double x) { return std::exp(x); }
 NABLA_ELEM_INLINE float vtanh(float x) { return fast_tanhf(x); }
 NABLA_ELEM_INLINE double vtanh(double x) { return std::tanh(x); }
+NABLA_ELEM_INLINE float vlog(float x) { return fast_logf(x); }
+NABLA_ELEM_INLINE double vlog(double x) { return std::log(x); }
+NABLA_ELEM_INLINE float vlog1p(float x) { return fast_log1pf(x); }
+NABLA_ELEM_INLINE double vlog1p(double x) { return std::log1p(x); }
+NABLA_ELEM_INLINE float vexpm1(float x) { return fast_expm1f(x); }
+NABLA_ELEM_INLINE double vexpm1(double x) { return std::expm1(x); }
 
 /// a and b converted to `compute` (first, so 0-dim operands stay small), then broadcast to one shape; equal
 /// shapes skip the broadcasting machinery (the common case, and per-op overhead matters for small tensors).

@@ -48,7 +48,7 @@ Tensor exp(const Tensor& x) {
 }
 
 Tensor log(const Tensor& x) {
-  Tensor out = float_unary(x, "log", [](auto v) { return std::log(v); });
+  Tensor out = float_unary(x, "log", [](auto v) NABLA_LAMBDA_INLINE { return ops::vlog(v); });
   if (autograd::needs_grad(x)) {
     record(OpId::Log, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
       return {g[0] / sx.unpack()};
@@ -58,7 +58,7 @@ Tensor log(const Tensor& x) {
 }
 
 Tensor log1p(const Tensor& x) {
-  Tensor out = float_unary(x, "log1p", [](auto v) { return std::log1p(v); });
+  Tensor out = float_unary(x, "log1p", [](auto v) NABLA_LAMBDA_INLINE { return ops::vlog1p(v); });
   if (autograd::needs_grad(x)) {
     record(OpId::Log1p, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
       return {g[0] / (sx.unpack() + 1)};

@@ -200,8 +200,9 @@ int64_t ulps(float a, double ref) {
   return std::llabs(ordered(a) - ordered(r));
 }
 
-// float32 exp and tanh run branch-free polynomial kernels (src/ops/elementwise_kernels.h), not libm.
-TEST(ElementwiseFastMath, Float32ExpAndTanhWithinTwoUlpsOverTheFloatRange) {
+// float32 exp, tanh, log, log1p and expm1 run branch-free polynomial kernels (src/ops/elementwise_kernels.h),
+// not libm.
+TEST(ElementwiseFastMath, Float32TranscendentalsWithinTwoUlpsOverTheFloatRange) {
   std::vector<float> xs;
   for (uint64_t bits = 0; bits < (uint64_t(1) << 32); bits += 2999) {  // every sign, exponent, ~1.4M mantissas
     const auto u = static_cast<uint32_t>(bits);
@@ -231,6 +232,26 @@ TEST(ElementwiseFastMath, Float32ExpAndTanhWithinTwoUlpsOverTheFloatRange) {
   EXPECT_LE(worst_exp, 2) << "exp at " << at_exp;
   EXPECT_LE(worst_tanh, 2) << "tanh at " << at_tanh;
   EXPECT_LE(worst_sig, 4) << "sigmoid at " << at_sig;
+
+  // log, log1p and expm1 (through elu with alpha 1: expm1 for x <= 0), same sample.
+  Tensor l = log(x), l1 = log1p(x), em = elu(x);
+  const float* pl = l.data_ptr<float>();
+  const float* pl1 = l1.data_ptr<float>();
+  const float* pem = em.data_ptr<float>();
+  int64_t worst_log = 0, worst_log1p = 0, worst_expm1 = 0;
+  float at_log = 0, at_log1p = 0, at_expm1 = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const double xd = xs[i];
+    const int64_t dl = ulps(pl[i], std::log(xd));
+    const int64_t dl1 = ulps(pl1[i], std::log1p(xd));
+    const int64_t dm = xd <= 0 || std::isnan(xd) ? ulps(pem[i], std::expm1(xd)) : 0;
+    if (dl > worst_log) worst_log = dl, at_log = xs[i];
+    if (dl1 > worst_log1p) worst_log1p = dl1, at_log1p = xs[i];
+    if (dm > worst_expm1) worst_expm1 = dm, at_expm1 = xs[i];
+  }
+  EXPECT_LE(worst_log, 2) << "log at " << at_log;
+  EXPECT_LE(worst_log1p, 2) << "log1p at " << at_log1p;
+  EXPECT_LE(worst_expm1, 2) << "expm1 (elu) at " << at_expm1;
 }
 
 TEST(ElementwiseFastMath, Float32SpecialValues) {
@@ -248,6 +269,18 @@ TEST(ElementwiseFastMath, Float32SpecialValues) {
   EXPECT_EQ(t[2], -1.0);
   EXPECT_EQ(t[3], 0.0);
   EXPECT_TRUE(std::signbit(t[3]));
+  auto l = vals(log(tensor({0.0f, -1.0f, INFINITY, NAN, 1.0f, 1e-45f})));
+  EXPECT_EQ(l[0], -INFINITY);
+  EXPECT_TRUE(std::isnan(l[1]));
+  EXPECT_EQ(l[2], INFINITY);
+  EXPECT_TRUE(std::isnan(l[3]));
+  EXPECT_EQ(l[4], 0.0);
+  EXPECT_NEAR(l[5], std::log(double(1e-45f)), 1e-5);  // subnormal input
+  auto l1 = vals(log1p(tensor({-1.0f, INFINITY, 1e-30f, -2.0f})));
+  EXPECT_EQ(l1[0], -INFINITY);
+  EXPECT_EQ(l1[1], INFINITY);
+  EXPECT_EQ(float(l1[2]), 1e-30f);
+  EXPECT_TRUE(std::isnan(l1[3]));
 }
 
 // ---------------- clamp ----------------
