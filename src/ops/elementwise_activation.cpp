@@ -21,12 +21,13 @@ namespace {
 template <typename F>
 Tensor floating_only_unary(const Tensor& x, const char* op, F f) {
   Tensor out = detail::make_empty(x.sizes(), x.dtype());
-  NABLA_DISPATCH_FLOATING(x.dtype(), op, [&] { cpu::map([f](scalar_t v) NABLA_LAMBDA_INLINE -> scalar_t { return f(v); }, out, x); });
+  NABLA_DISPATCH_FLOATING(x.dtype(), op,
+                          [&] { cpu::map([f](scalar_t v) NABLA_LAMBDA_INLINE -> scalar_t { return f(v); }, out, x); });
   return out;
 }
 
-constexpr double kInvSqrt2Pi = 0.39894228040143267794;   // 1/sqrt(2 pi)
-constexpr double kGeluBeta = 0.79788456080286535588;     // sqrt(2/pi)
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;  // 1/sqrt(2 pi)
+constexpr double kGeluBeta = 0.79788456080286535588;    // sqrt(2/pi)
 constexpr double kGeluKappa = 0.044715;
 
 enum class GeluApprox { None, Tanh };
@@ -69,8 +70,9 @@ Tensor gelu_backward(const Tensor& g, const Tensor& x, GeluApprox approx) {
   auto bc = ops::prepare2(g, x, t, "gelu_backward");
   Tensor out = detail::make_empty(bc.shape, t);
   NABLA_DISPATCH_FLOATING(t, "gelu_backward", [&] {
-    cpu::map([approx](scalar_t gv, scalar_t xv) NABLA_LAMBDA_INLINE -> scalar_t { return gv * gelu_grad_elem(xv, approx); }, out, bc.a,
-             bc.b);
+    cpu::map([approx](scalar_t gv, scalar_t xv)
+                 NABLA_LAMBDA_INLINE -> scalar_t { return gv * gelu_grad_elem(xv, approx); },
+             out, bc.a, bc.b);
   });
   if (autograd::needs_grad(g, x)) {
     bool gg = g.requires_grad(), gx = x.requires_grad();

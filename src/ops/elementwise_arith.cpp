@@ -182,9 +182,11 @@ Tensor add(const Tensor& a, const Scalar& b, const Scalar& alpha) {
 }
 
 Tensor sub(const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  NABLA_CHECK(a.dtype() != kBool || b.dtype() != kBool, "sub: subtraction, the `-` operator, with two bool tensors "
+  NABLA_CHECK(a.dtype() != kBool || b.dtype() != kBool,
+              "sub: subtraction, the `-` operator, with two bool tensors "
               "is not supported. Use the `^` or `logical_xor()` operator instead.");
-  NABLA_CHECK(a.dtype() != kBool && b.dtype() != kBool, "sub: subtraction, the `-` operator, with a bool tensor is "
+  NABLA_CHECK(a.dtype() != kBool && b.dtype() != kBool,
+              "sub: subtraction, the `-` operator, with a bool tensor is "
               "not supported. If you are trying to invert a mask, use (mask == false) instead; otherwise convert it "
               "with .to(nabla::kInt64) first.");
   return add_impl(a, b, negate(alpha), OpId::Sub, "sub");
@@ -266,15 +268,16 @@ Tensor pow(const Tensor& base, const Tensor& exponent) {
   if (autograd::needs_grad(base, exponent)) {
     bool gx = base.requires_grad(), ge = exponent.requires_grad();
     // d/dx = e * x^(e-1) (0 where e == 0);  d/de = x^e * log(x) (0 where x == 0 and e >= 0).
-    record(OpId::PowTensor, {base, exponent}, out,
-           [sx = SavedVariable(base), se = SavedVariable(exponent), sy = SavedVariable(ge ? out : Tensor(), true), gx,
-            ge, shape_x = base.sizes().vec(), shape_e = exponent.sizes().vec()](const variable_list& g) -> variable_list {
-             Tensor x = sx.unpack(), e = se.unpack();
-             Tensor dx, de;
-             if (gx) dx = sum_to(where(e == 0.0, 0.0, g[0] * (e * pow(x, e - 1))), shape_x);
-             if (ge) de = sum_to(where((x == 0.0) * (e >= 0.0), 0.0, g[0] * (sy.unpack() * log(x))), shape_e);
-             return {dx, de};
-           });
+    record(
+        OpId::PowTensor, {base, exponent}, out,
+        [sx = SavedVariable(base), se = SavedVariable(exponent), sy = SavedVariable(ge ? out : Tensor(), true), gx, ge,
+         shape_x = base.sizes().vec(), shape_e = exponent.sizes().vec()](const variable_list& g) -> variable_list {
+          Tensor x = sx.unpack(), e = se.unpack();
+          Tensor dx, de;
+          if (gx) dx = sum_to(where(e == 0.0, 0.0, g[0] * (e * pow(x, e - 1))), shape_x);
+          if (ge) de = sum_to(where((x == 0.0) * (e >= 0.0), 0.0, g[0] * (sy.unpack() * log(x))), shape_e);
+          return {dx, de};
+        });
   }
   return out;
 }
@@ -338,8 +341,10 @@ Tensor minimum(const Tensor& a, const Tensor& b) { return extremum<false>(a, b, 
 
 // ---- where ----
 Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
-  NABLA_CHECK(condition.dtype() == kBool, "where: expected condition to be a boolean tensor, but got a tensor with "
-              "dtype ", condition.dtype(), "; build it with a comparison (x > 0) or convert it with .to(nabla::kBool)");
+  NABLA_CHECK(condition.dtype() == kBool,
+              "where: expected condition to be a boolean tensor, but got a tensor with "
+              "dtype ",
+              condition.dtype(), "; build it with a comparison (x > 0) or convert it with .to(nabla::kBool)");
   ScalarType t = result_type(a, b);
   auto shape = broadcast_shapes(broadcast_shapes(condition.sizes(), a.sizes(), "where"), b.sizes(), "where");
   Tensor c = condition, av = ops::as_dtype(a, t), bv = ops::as_dtype(b, t);
@@ -375,12 +380,12 @@ Tensor where(const Tensor& condition, const Scalar& a, const Tensor& b) {
 
 // ---- neg ----
 Tensor neg(const Tensor& x) {
-  NABLA_CHECK(x.dtype() != kBool, "neg: negation, the `-` operator, on a bool tensor is not supported. If you are "
+  NABLA_CHECK(x.dtype() != kBool,
+              "neg: negation, the `-` operator, on a bool tensor is not supported. If you are "
               "trying to invert a mask, use nabla::where(mask, false, true) or (mask == false) instead.");
   Tensor out = detail::make_empty(x.sizes(), x.dtype());
-  NABLA_DISPATCH_NUMERIC(x.dtype(), "neg", [&] {
-    cpu::map([](scalar_t v) -> scalar_t { return static_cast<scalar_t>(-v); }, out, x);
-  });
+  NABLA_DISPATCH_NUMERIC(x.dtype(), "neg",
+                         [&] { cpu::map([](scalar_t v) -> scalar_t { return static_cast<scalar_t>(-v); }, out, x); });
   if (autograd::needs_grad(x)) {
     record(OpId::Neg, {x}, out, [](const variable_list& g) -> variable_list { return {neg(g[0])}; });
   }

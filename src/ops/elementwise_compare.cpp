@@ -24,16 +24,46 @@ Tensor compare(const Tensor& a, const Scalar& b, const char* op, Cmp cmp) {
   return compare(a, ops::scalar_to_tensor(b, result_type(a, b)), op, cmp);
 }
 
-struct Eq { template <typename T> bool operator()(T x, T y) const { return x == y; } };
-struct Ne { template <typename T> bool operator()(T x, T y) const { return x != y; } };
-struct Lt { template <typename T> bool operator()(T x, T y) const { return x < y; } };
-struct Le { template <typename T> bool operator()(T x, T y) const { return x <= y; } };
-struct Gt { template <typename T> bool operator()(T x, T y) const { return x > y; } };
-struct Ge { template <typename T> bool operator()(T x, T y) const { return x >= y; } };
+struct Eq {
+  template <typename T>
+  bool operator()(T x, T y) const {
+    return x == y;
+  }
+};
+struct Ne {
+  template <typename T>
+  bool operator()(T x, T y) const {
+    return x != y;
+  }
+};
+struct Lt {
+  template <typename T>
+  bool operator()(T x, T y) const {
+    return x < y;
+  }
+};
+struct Le {
+  template <typename T>
+  bool operator()(T x, T y) const {
+    return x <= y;
+  }
+};
+struct Gt {
+  template <typename T>
+  bool operator()(T x, T y) const {
+    return x > y;
+  }
+};
+struct Ge {
+  template <typename T>
+  bool operator()(T x, T y) const {
+    return x >= y;
+  }
+};
 }  // namespace
 
-#define NABLA_DEFINE_COMPARISON(name, Cmp)                                                      \
-  Tensor name(const Tensor& a, const Tensor& b) { return compare(a, b, #name, Cmp{}); }         \
+#define NABLA_DEFINE_COMPARISON(name, Cmp)                                              \
+  Tensor name(const Tensor& a, const Tensor& b) { return compare(a, b, #name, Cmp{}); } \
   Tensor name(const Tensor& a, const Scalar& b) { return compare(a, b, #name, Cmp{}); }
 NABLA_DEFINE_COMPARISON(eq, Eq)
 NABLA_DEFINE_COMPARISON(ne, Ne)

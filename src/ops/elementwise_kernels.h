@@ -1,10 +1,10 @@
 #pragma once
 // Element math and loop helpers shared by the elementwise_*.cpp kernels.
 //
-// fast_expf / fast_tanhf / fast_logf / fast_log1pf / fast_expm1f: branch-free float32 math that GCC vectorizes inside cpu::map loops (libm's
-// expf/tanhf are scalar calls, 3-5x slower on large tensors). Cephes' polynomials on a reduced range; at most
-// 2 ulp from the correctly rounded value (tests/ops/elementwise_math_test.cpp checks that over the float range).
-// float64 keeps <cmath>: its users (gradcheck, reference math) want libm's last bit.
+// fast_expf / fast_tanhf / fast_logf / fast_log1pf / fast_expm1f: branch-free float32 math that GCC vectorizes inside
+// cpu::map loops (libm's expf/tanhf are scalar calls, 3-5x slower on large tensors). Cephes' polynomials on a reduced
+// range; at most 2 ulp from the correctly rounded value (tests/ops/elementwise_math_test.cpp checks that over the float
+// range). float64 keeps <cmath>: its users (gradcheck, reference math) want libm's last bit.
 //
 // normal_cdf / normal_pdf (exact gelu): float32 through Numerical Recipes' erfc and fast_expf, relative error
 // < 1e-6 over the whole range (0.5 (1 + erf) loses everything below x = -5).
@@ -98,7 +98,7 @@ NABLA_ELEM_INLINE float normal_cdf(float x) {
   p = p * t + 1.00002368f;
   p = p * t - 1.26551223f;
   const float half_erfc = 0.5f * t * exp_neg_half_sq(x, p);  // erfc(z) / 2 = t exp(p - z^2) / 2
-  return bit_select(x < 0.0f, half_erfc, 1.0f - half_erfc);               // NaN: 1 - NaN
+  return bit_select(x < 0.0f, half_erfc, 1.0f - half_erfc);  // NaN: 1 - NaN
 }
 NABLA_ELEM_INLINE double normal_cdf(double x) { return 0.5 * std::erfc(-x * 0.70710678118654752440); }
 

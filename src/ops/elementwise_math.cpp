@@ -20,12 +20,14 @@ Tensor float_unary(const Tensor& x0, const char* op, F f) {
   const ScalarType t = ops::float_compute_type(x0.dtype());
   Tensor x = ops::as_dtype(x0, t);
   Tensor out = detail::make_empty(x.sizes(), t);
-  NABLA_DISPATCH_FLOATING(t, op, [&] { cpu::map([f](scalar_t v) NABLA_LAMBDA_INLINE -> scalar_t { return f(v); }, out, x); });
+  NABLA_DISPATCH_FLOATING(t, op,
+                          [&] { cpu::map([f](scalar_t v) NABLA_LAMBDA_INLINE -> scalar_t { return f(v); }, out, x); });
   return out;
 }
 
 void check_not_bool(const Tensor& x, const char* op) {
-  NABLA_CHECK(x.dtype() != kBool, op, ": not implemented for bool tensors; convert with .to(nabla::kInt64) or "
+  NABLA_CHECK(x.dtype() != kBool, op,
+              ": not implemented for bool tensors; convert with .to(nabla::kInt64) or "
               ".to(nabla::kFloat) first");
 }
 
@@ -40,9 +42,8 @@ ScalarType promote_with(ScalarType t, const Scalar& s) {
 Tensor exp(const Tensor& x) {
   Tensor out = float_unary(x, "exp", [](auto v) NABLA_LAMBDA_INLINE { return ops::vexp(v); });
   if (autograd::needs_grad(x)) {
-    record(OpId::Exp, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
-      return {g[0] * sy.unpack()};
-    });
+    record(OpId::Exp, {x}, out,
+           [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list { return {g[0] * sy.unpack()}; });
   }
   return out;
 }
@@ -50,9 +51,8 @@ Tensor exp(const Tensor& x) {
 Tensor log(const Tensor& x) {
   Tensor out = float_unary(x, "log", [](auto v) NABLA_LAMBDA_INLINE { return ops::vlog(v); });
   if (autograd::needs_grad(x)) {
-    record(OpId::Log, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
-      return {g[0] / sx.unpack()};
-    });
+    record(OpId::Log, {x}, out,
+           [sx = SavedVariable(x)](const variable_list& g) -> variable_list { return {g[0] / sx.unpack()}; });
   }
   return out;
 }
@@ -60,9 +60,8 @@ Tensor log(const Tensor& x) {
 Tensor log1p(const Tensor& x) {
   Tensor out = float_unary(x, "log1p", [](auto v) NABLA_LAMBDA_INLINE { return ops::vlog1p(v); });
   if (autograd::needs_grad(x)) {
-    record(OpId::Log1p, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
-      return {g[0] / (sx.unpack() + 1)};
-    });
+    record(OpId::Log1p, {x}, out,
+           [sx = SavedVariable(x)](const variable_list& g) -> variable_list { return {g[0] / (sx.unpack() + 1)}; });
   }
   return out;
 }
@@ -106,9 +105,8 @@ Tensor abs(const Tensor& x) {
         out, x);
   });
   if (autograd::needs_grad(x)) {
-    record(OpId::Abs, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
-      return {g[0] * sign(sx.unpack())};
-    });
+    record(OpId::Abs, {x}, out,
+           [sx = SavedVariable(x)](const variable_list& g) -> variable_list { return {g[0] * sign(sx.unpack())}; });
   }
   return out;
 }
@@ -137,9 +135,8 @@ Tensor sign(const Tensor& x) {
 Tensor sin(const Tensor& x) {
   Tensor out = float_unary(x, "sin", [](auto v) { return std::sin(v); });
   if (autograd::needs_grad(x)) {
-    record(OpId::Sin, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
-      return {g[0] * cos(sx.unpack())};
-    });
+    record(OpId::Sin, {x}, out,
+           [sx = SavedVariable(x)](const variable_list& g) -> variable_list { return {g[0] * cos(sx.unpack())}; });
   }
   return out;
 }
@@ -147,9 +144,8 @@ Tensor sin(const Tensor& x) {
 Tensor cos(const Tensor& x) {
   Tensor out = float_unary(x, "cos", [](auto v) { return std::cos(v); });
   if (autograd::needs_grad(x)) {
-    record(OpId::Cos, {x}, out, [sx = SavedVariable(x)](const variable_list& g) -> variable_list {
-      return {g[0] * neg(sin(sx.unpack()))};
-    });
+    record(OpId::Cos, {x}, out,
+           [sx = SavedVariable(x)](const variable_list& g) -> variable_list { return {g[0] * neg(sin(sx.unpack()))}; });
   }
   return out;
 }
@@ -175,7 +171,8 @@ Tensor clamp(const Tensor& x, std::optional<Scalar> min, std::optional<Scalar> m
   ScalarType t = x.dtype();
   if (min) t = promote_with(t, *min);
   if (max) t = promote_with(t, *max);
-  NABLA_CHECK(t != kBool, "clamp: not implemented for bool tensors with bool bounds; use numeric bounds (the result is "
+  NABLA_CHECK(t != kBool,
+              "clamp: not implemented for bool tensors with bool bounds; use numeric bounds (the result is "
               "then Long) or convert the tensor first");
   Tensor xv = ops::as_dtype(x, t);
   Tensor out = detail::make_empty(x.sizes(), t);

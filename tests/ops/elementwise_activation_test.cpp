@@ -61,8 +61,8 @@ Derivs derivs(const std::function<Tensor(const Tensor&)>& f) {
   Tensor y = f(x);
   Tensor g = autograd::grad({y.sum()}, {x}, {}, std::nullopt, /*create_graph=*/true)[0];
   // A piecewise-linear op's gradient may not depend on x at all (then it has no graph): d2 = 0.
-  Tensor gg = g.requires_grad() ? autograd::grad({g.sum()}, {x}, {}, std::nullopt, false, /*allow_unused=*/true)[0]
-                                : Tensor();
+  Tensor gg =
+      g.requires_grad() ? autograd::grad({g.sum()}, {x}, {}, std::nullopt, false, /*allow_unused=*/true)[0] : Tensor();
   return {vals(y), vals(g), gg.defined() ? vals(gg) : std::vector<double>(kXs.size(), 0.0), y.grad_fn()->name()};
 }
 
@@ -97,7 +97,7 @@ TEST(Activation, LeakyRelu) {
   auto d = derivs([](const Tensor& x) { return leaky_relu(x, 0.2); });
   EXPECT_EQ(d.node, "LeakyReluBackward0");
   expect_near(d.y, {-0.4, -0.1, 0, 0.5, 2});
-  expect_near(d.d1, {0.2, 0.2, 0.2, 1, 1});  // slope at 0, as PyTorch
+  expect_near(d.d1, {0.2, 0.2, 0.2, 1, 1});                       // slope at 0, as PyTorch
   expect_near(vals(leaky_relu(tensor({-100.0}))), {-1.0}, 1e-6);  // default slope 0.01
   expect_error([] { leaky_relu(tensor({1, 2})); }, {"leaky_relu", "Long"});
 }
@@ -132,8 +132,8 @@ TEST(Activation, GeluTanhApproximation) {
   EXPECT_EQ(d.node, "GeluBackward0");
   expect_near(d.y, {-0.04540230591222494, -0.15428599017485606, 0.0, 0.34571400982514394, 1.954597694087775});
   expect_near(d.d1, {-0.0860992566236183, 0.13263009646535764, 0.5, 0.8673699035346424, 1.0860992566236183});
-  expect_near(d.d2, {-0.10787507995107845, 0.615506895115985, 0.7978845608028654, 0.615506895115985,
-                     -0.10787507995107845});
+  expect_near(d.d2,
+              {-0.10787507995107845, 0.615506895115985, 0.7978845608028654, 0.615506895115985, -0.10787507995107845});
 }
 
 TEST(Activation, GeluDoubleBackwardNodeAndErrors) {

@@ -86,7 +86,7 @@ TEST(ElementwisePromotion, BoolPlusIntAndBoolArithmetic) {
 }
 
 TEST(ElementwisePromotion, ZeroDimTensorsDoNotWidenDimensionedOnes) {
-  Tensor f = tensor({1.0, 2.0});                   // float32 (2)
+  Tensor f = tensor({1.0, 2.0});                            // float32 (2)
   Tensor d = tensor(3.0, TensorOptions().dtype(kFloat64));  // float64 0-dim
   EXPECT_EQ((f * d).dtype(), kFloat32);
   EXPECT_EQ(result_type(tensor({1, 2}), tensor(1.5)), kFloat32);
@@ -112,35 +112,35 @@ TEST(ElementwisePromotion, AlphaMustMatchIntegralDtype) {
 
 // ---------------- broadcasting ----------------
 TEST(ElementwiseBroadcast, ShapesValuesAndGradShapes) {
-  Tensor a = tensor({{1.0}, {2.0}, {3.0}}, kF64Grad);   // (3,1)
+  Tensor a = tensor({{1.0}, {2.0}, {3.0}}, kF64Grad);     // (3,1)
   Tensor b = tensor({10.0, 20.0, 30.0, 40.0}, kF64Grad);  // (4)
-  Tensor y = a * b;                                    // (3,4)
+  Tensor y = a * b;                                       // (3,4)
   EXPECT_EQ(shape(y), (std::vector<int64_t>{3, 4}));
   expect_near(vals(y), {10, 20, 30, 40, 20, 40, 60, 80, 30, 60, 90, 120});
   y.sum().backward();
   EXPECT_EQ(shape(a.grad()), (std::vector<int64_t>{3, 1}));
   EXPECT_EQ(shape(b.grad()), (std::vector<int64_t>{4}));
   expect_near(vals(a.grad()), {100, 100, 100});  // sum of b
-  expect_near(vals(b.grad()), {6, 6, 6, 6});      // sum of a
+  expect_near(vals(b.grad()), {6, 6, 6, 6});     // sum of a
 }
 
 TEST(ElementwiseBroadcast, LeadingDimsAndScalarTensor) {
-  Tensor a = tensor({1.0, 2.0}, kF64Grad);                          // (2)
-  Tensor s = tensor(3.0, kF64Grad);                                 // ()
-  Tensor big = ones({4, 3, 2}, TensorOptions().dtype(kFloat64));    // (4,3,2)
+  Tensor a = tensor({1.0, 2.0}, kF64Grad);                        // (2)
+  Tensor s = tensor(3.0, kF64Grad);                               // ()
+  Tensor big = ones({4, 3, 2}, TensorOptions().dtype(kFloat64));  // (4,3,2)
   Tensor y = (big + a) * s;
   EXPECT_EQ(shape(y), (std::vector<int64_t>{4, 3, 2}));
   y.sum().backward();
   EXPECT_EQ(shape(a.grad()), (std::vector<int64_t>{2}));
   EXPECT_EQ(s.grad().dim(), 0);
-  expect_near(vals(a.grad()), {36, 36});            // 12 copies, times s = 3
-  expect_near(vals(s.grad()), {12 * (2 + 3)});      // sum of (1 + a) over 24 elements
+  expect_near(vals(a.grad()), {36, 36});        // 12 copies, times s = 3
+  expect_near(vals(s.grad()), {12 * (2 + 3)});  // sum of (1 + a) over 24 elements
 }
 
 TEST(ElementwiseBroadcast, IncompatibleShapesNameTheOpAndShapes) {
   Tensor a = zeros({2, 3}), b = zeros({4});
   expect_error([&] { a + b; }, {"add", "[2, 3]", "[4]"});
-  expect_error([&] { a * b; }, {"mul", "[2, 3]"});
+  expect_error([&] { a* b; }, {"mul", "[2, 3]"});
   expect_error([&] { a / b; }, {"div", "[2, 3]"});
   expect_error([&] { maximum(a, b); }, {"maximum"});
   expect_error([&] { pow(a, b); }, {"pow"});
@@ -209,8 +209,8 @@ TEST(ElementwiseDiv, GradientsMatchHandFormulas) {
   Tensor y = a / b;
   EXPECT_EQ(y.grad_fn()->name(), "DivBackward0");
   y.backward(tensor({1.0, 2.0}, kFloat64));
-  expect_near(vals(a.grad()), {1.0 / 2, 2.0 / 4});                    // w / b
-  expect_near(vals(b.grad()), {-3.0 / 4, -2.0 * -1.0 / 16});           // -w a / b^2
+  expect_near(vals(a.grad()), {1.0 / 2, 2.0 / 4});            // w / b
+  expect_near(vals(b.grad()), {-3.0 / 4, -2.0 * -1.0 / 16});  // -w a / b^2
   Tensor x = tensor({2.0}, kF64Grad);
   (3.0 / x).backward();
   expect_near(vals(x.grad()), {-3.0 / 4});
@@ -277,8 +277,8 @@ TEST(ElementwisePow, TensorExponentGradients) {
   Tensor y = pow(x, e);
   EXPECT_EQ(y.grad_fn()->name(), "PowBackward1");
   y.sum().backward();
-  expect_near(vals(x.grad()), {3 * 4.0, -1 * std::pow(0.5, -2.0)});             // e x^(e-1)
-  expect_near(vals(e.grad()), {8 * std::log(2.0), 2 * std::log(0.5)});         // x^e log x
+  expect_near(vals(x.grad()), {3 * 4.0, -1 * std::pow(0.5, -2.0)});     // e x^(e-1)
+  expect_near(vals(e.grad()), {8 * std::log(2.0), 2 * std::log(0.5)});  // x^e log x
   // x == 0 with e >= 0: zero exponent gradient (not 0 * -inf); e == 0: zero base gradient.
   Tensor x0 = tensor({0.0, 0.0}, kF64Grad), e0 = tensor({0.0, 2.0}, kF64Grad);
   pow(x0, e0).sum().backward();
@@ -331,7 +331,7 @@ TEST(ElementwiseMaxMin, GradientSplitsEvenlyOnTies) {
 
 TEST(ElementwiseMaxMin, BroadcastGradientShape) {
   Tensor a = tensor({{1.0, 5.0}, {3.0, -1.0}}, kF64Grad);  // (2,2)
-  Tensor zero = tensor(0.0, kF64Grad);                      // ()
+  Tensor zero = tensor(0.0, kF64Grad);                     // ()
   maximum(a, zero).sum().backward();
   expect_near(vals(a.grad()), {1, 1, 1, 0});
   EXPECT_EQ(zero.grad().dim(), 0);
@@ -365,8 +365,7 @@ TEST(ElementwiseWhere, GradientsGoToTheChosenBranch) {
 }
 
 TEST(ElementwiseWhere, ConditionMustBeBool) {
-  expect_error([] { where(tensor({1, 0}), tensor({1.0, 2.0}), tensor({3.0, 4.0})); },
-               {"where", "boolean", "Long"});
+  expect_error([] { where(tensor({1, 0}), tensor({1.0, 2.0}), tensor({3.0, 4.0})); }, {"where", "boolean", "Long"});
   expect_error([] { where(tensor({1.0, 0.0}), tensor({1.0, 2.0}), 0.0); }, {"where", "boolean"});
 }
 

@@ -41,8 +41,8 @@ TEST(ElementwiseCompare, ScalarsAndOperators) {
 }
 
 TEST(ElementwiseCompare, BroadcastAndMixedDtypes) {
-  Tensor col = tensor({{1}, {2}});                       // (2,1) int64
-  Tensor row = tensor({0.5, 1.0, 2.5}, kFloat64);        // (3) float64
+  Tensor col = tensor({{1}, {2}});                 // (2,1) int64
+  Tensor row = tensor({0.5, 1.0, 2.5}, kFloat64);  // (3) float64
   Tensor r = col >= row;
   EXPECT_EQ(r.sizes().vec(), (std::vector<int64_t>{2, 3}));
   EXPECT_EQ(bits(r), (std::vector<int>{1, 1, 0, 1, 1, 0}));

@@ -33,7 +33,8 @@ NABLA_GRADCHECK_CASE(Mul, "same shape", [] { return tensor_list{rand64({3, 4}), 
                      [](const tensor_list& x) { return one(x[0] * x[1]); });
 NABLA_GRADCHECK_CASE(Mul, "broadcast (2,3,1)*(3,4)", [] { return tensor_list{rand64({2, 3, 1}), rand64({3, 4})}; },
                      [](const tensor_list& x) { return one(x[0] * x[1]); });
-NABLA_GRADCHECK_CASE(Mul, "non-contiguous, same operand twice", [] { return tensor_list{rand64_noncontiguous({3, 4})}; },
+NABLA_GRADCHECK_CASE(Mul, "non-contiguous, same operand twice",
+                     [] { return tensor_list{rand64_noncontiguous({3, 4})}; },
                      [](const tensor_list& x) { return one(x[0] * x[0] * 1.5); });
 
 NABLA_GRADCHECK_CASE(Div, "same shape", [] { return tensor_list{rand64({3, 4}), rand64({3, 4}, 0.5, 2.0)}; },
@@ -51,7 +52,8 @@ NABLA_GRADCHECK_CASE(Pow, "non-contiguous, fractional exponent and square",
                      [](const tensor_list& x) { return one(pow(x[0], 2.5) + square(x[0]) + pow(x[0], -1.5)); });
 NABLA_GRADCHECK_CASE(PowTensor, "same shape", [] { return tensor_list{rand64({3, 4}, 0.5, 2.0), rand64({3, 4})}; },
                      [](const tensor_list& x) { return one(pow(x[0], x[1])); });
-NABLA_GRADCHECK_CASE(PowTensor, "broadcast (3,1)^(4)", [] { return tensor_list{rand64({3, 1}, 0.5, 2.0), rand64({4})}; },
+NABLA_GRADCHECK_CASE(PowTensor, "broadcast (3,1)^(4)",
+                     [] { return tensor_list{rand64({3, 1}, 0.5, 2.0), rand64({4})}; },
                      [](const tensor_list& x) { return one(pow(x[0], x[1])); });
 NABLA_GRADCHECK_CASE(PowTensor, "non-contiguous",
                      [] { return tensor_list{rand64_noncontiguous({3, 4}, 0.5, 2.0), rand64_noncontiguous({3, 4})}; },
@@ -87,7 +89,8 @@ NABLA_GRADCHECK_CASE(Where, "broadcast (3,1) and (4), non-contiguous",
                      });
 
 // ---- unary math ----
-NABLA_GRADCHECK_CASE(Neg, "plain and non-contiguous", [] { return tensor_list{rand64({3, 4}), rand64_noncontiguous({3, 4})}; },
+NABLA_GRADCHECK_CASE(Neg, "plain and non-contiguous",
+                     [] { return tensor_list{rand64({3, 4}), rand64_noncontiguous({3, 4})}; },
                      [](const tensor_list& x) { return one(neg(x[0]) * x[1]); });
 NABLA_GRADCHECK_CASE(Exp, "plain", [] { return tensor_list{rand64({3, 4})}; },
                      [](const tensor_list& x) { return one(exp(x[0])); });
@@ -134,7 +137,8 @@ NABLA_GRADCHECK_CASE(Tanh, "non-contiguous", [] { return tensor_list{rand64_nonc
 // clamp: inputs in [-1, 1], bounds at +-0.5 (random points are never within eps of a bound).
 NABLA_GRADCHECK_CASE(Clamp, "min and max", [] { return tensor_list{rand64({3, 4})}; },
                      [](const tensor_list& x) { return one(clamp(x[0], -0.5, 0.5)); });
-NABLA_GRADCHECK_CASE(Clamp, "min only, max only, non-contiguous", [] { return tensor_list{rand64_noncontiguous({3, 4})}; },
+NABLA_GRADCHECK_CASE(Clamp, "min only, max only, non-contiguous",
+                     [] { return tensor_list{rand64_noncontiguous({3, 4})}; },
                      [](const tensor_list& x) { return one(clamp(x[0], -0.5) + x[0].clamp_max(0.25)); });
 
 // ---- activations ----

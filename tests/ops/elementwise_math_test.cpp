@@ -69,8 +69,12 @@ std::vector<UnaryCase> unary_cases() {
        [](double x) { return std::exp(x); }, any, "ExpBackward0"},
       {"log", [](const Tensor& x) { return log(x); }, [](double x) { return std::log(x); },
        [](double x) { return 1 / x; }, pos, "LogBackward0"},
-      {"log1p", [](const Tensor& x) { return log1p(x); }, [](double x) { return std::log1p(x); },
-       [](double x) { return 1 / (1 + x); }, {-0.5, 0.0, 1e-10, 2.0}, "Log1PBackward0"},
+      {"log1p",
+       [](const Tensor& x) { return log1p(x); },
+       [](double x) { return std::log1p(x); },
+       [](double x) { return 1 / (1 + x); },
+       {-0.5, 0.0, 1e-10, 2.0},
+       "Log1PBackward0"},
       {"sqrt", [](const Tensor& x) { return sqrt(x); }, [](double x) { return std::sqrt(x); },
        [](double x) { return 0.5 / std::sqrt(x); }, pos, "SqrtBackward0"},
       {"rsqrt", [](const Tensor& x) { return rsqrt(x); }, [](double x) { return 1 / std::sqrt(x); },
@@ -261,7 +265,7 @@ TEST(ElementwiseFastMath, Float32SpecialValues) {
   EXPECT_EQ(e[2], 0.0);
   EXPECT_EQ(e[3], INFINITY);  // e^89 > FLT_MAX
   EXPECT_EQ(e[4], 1.0);
-  EXPECT_GT(e[5], 0.0);       // a subnormal, not flushed
+  EXPECT_GT(e[5], 0.0);  // a subnormal, not flushed
   EXPECT_EQ(e[6], 0.0);
   auto t = vals(tanh(tensor({NAN, INFINITY, -INFINITY, -0.0f})));
   EXPECT_TRUE(std::isnan(t[0]));
