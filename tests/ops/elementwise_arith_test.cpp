@@ -398,6 +398,12 @@ TEST(ElementwiseInplace, BumpVersionAndComputeInPlace) {
   expect_near(vals(s), {0.5});
   s.tanh_();
   expect_near(vals(s), {std::tanh(0.5)});
+  Tensor e = tensor({0.0, 2.0}, kFloat64);
+  e.exp_();
+  expect_near(vals(e), {1.0, std::exp(2.0)});
+  e.sqrt_();
+  expect_near(vals(e), {1.0, std::exp(1.0)});
+  EXPECT_EQ(e._version(), 2u);
 }
 
 TEST(ElementwiseInplace, ViewsShareTheWriteAndTheVersion) {
