@@ -354,3 +354,16 @@ TEST(AutogradFunction, MarkDirtyRebasesHistoryOfAnInPlaceInput) {
   auto leaf = tensor({1.0}, f64g());
   expect_error([&] { MulTwoInPlace::apply(leaf); }, {"MulTwoInPlace", "leaf Variable that requires grad"});
 }
+
+TEST(AutogradFunction, BroadcastGradientIsSummedToInputShape) {
+  // As PyTorch's engine: a gradient of a shape the input broadcasts to is summed down to the input's shape.
+  struct AddRow : autograd::Function<AddRow> {
+    static Tensor forward(AutogradContext*, const Tensor& m, const Tensor& row) { return m + row; }
+    static tensor_list backward(AutogradContext*, tensor_list g) { return {g[0], g[0]}; }  // row gets (2, 3)
+  };
+  auto m = zeros({2, 3}, f64g());
+  auto row = tensor({1.0, 2.0, 3.0}, f64g());
+  (AddRow::apply(m, row) * 2.0).sum().backward();
+  expect_values(row.grad(), {4, 4, 4});
+  expect_values(m.grad(), {2, 2, 2, 2, 2, 2});
+}
