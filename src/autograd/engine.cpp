@@ -1,9 +1,11 @@
 // The backward engine: counts dependencies with an explicit stack (no recursion), then runs nodes from a
-// ready queue ordered by sequence number (most recent first), summing gradients per node input.
+// ready queue ordered by sequence number (most recent first), summing gradients per node input. For
+// autograd::grad it first marks the nodes that lead to the requested inputs and runs only those. State is
+// per call and per thread (grad mode, the running node), so independent graphs can run on several threads.
 #include "nabla/autograd/engine.h"
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <unordered_map>
 
 #include "autograd/current_node.h"
