@@ -48,11 +48,11 @@ bool has_non_finite(const Tensor& t) {
 // Per-node bookkeeping of one backward pass.
 struct NodeTask {
   Node* node = nullptr;
-  int deps = 0;          // edges from not-yet-run nodes still to deliver a gradient
-  bool needed = true;    // (grad only) this node or one below it is a capture point
-  bool execute = true;   // (grad only) some child is needed, so apply() must run
-  bool captured = false; // (grad only) a capture point
-  variable_list inputs;  // gradients of the node's forward outputs, summed as they arrive
+  int deps = 0;           // edges from not-yet-run nodes still to deliver a gradient
+  bool needed = true;     // (grad only) this node or one below it is a capture point
+  bool execute = true;    // (grad only) some child is needed, so apply() must run
+  bool captured = false;  // (grad only) a capture point
+  variable_list inputs;   // gradients of the node's forward outputs, summed as they arrive
 };
 
 // The tasks of one pass, found by node: a linear scan for the small graphs of typical steps (no hashing, one
@@ -153,28 +153,31 @@ void run(const std::vector<Edge>& roots, tensor_list& root_grads, bool keep_grap
       }
       return i;
     };
-    for (const auto& r : roots)
+    // Each root's subgraph is finished before the next root is pushed: a root reached from a later root must
+    // already know whether it is needed (grad({y, -y}, {x}) depends on it).
+    for (const auto& r : roots) {
       if (r.function) visit(r.function.get());
-    while (!stack.empty()) {
-      Frame& f = stack.back();
-      const auto& edges = f.node->next_edges();
-      if (f.next < edges.size()) {
-        Node* child = edges[f.next++].function.get();
-        if (!child) continue;
-        size_t ci = visit(child);  // may reallocate `stack`: f is not used after this
-        ++tasks.at(ci).deps;
-        continue;
-      }
-      if (capturing) {
-        for (const auto& e : edges) {
-          if (e.function && tasks.of(e.function.get()).needed) {
-            tasks.at(f.task).execute = true;
-            tasks.at(f.task).needed = true;
-            break;
+      while (!stack.empty()) {
+        Frame& f = stack.back();
+        const auto& edges = f.node->next_edges();
+        if (f.next < edges.size()) {
+          Node* child = edges[f.next++].function.get();
+          if (!child) continue;
+          size_t ci = visit(child);  // may reallocate `stack`: f is not used after this
+          ++tasks.at(ci).deps;
+          continue;
+        }
+        if (capturing) {
+          for (const auto& e : edges) {
+            if (e.function && tasks.of(e.function.get()).needed) {
+              tasks.at(f.task).execute = true;
+              tasks.at(f.task).needed = true;
+              break;
+            }
           }
         }
+        stack.pop_back();
       }
-      stack.pop_back();
     }
   }
 
@@ -239,9 +242,11 @@ void run(const std::vector<Edge>& roots, tensor_list& root_grads, bool keep_grap
                       " was created by the forward op '" + node->forward_name() + "']");
         }
         for (size_t i = 0; i < outputs.size(); ++i) {
-          NABLA_CHECK(!has_non_finite(outputs[i]), "anomaly: Function '", node->name(), "' returned nan or inf "
-                      "values in its ", i, "th output; the node was created by the forward op '",
-                      node->forward_name(), "'. Check that op's inputs (e.g. sqrt or log at 0, division by 0).");
+          NABLA_CHECK(!has_non_finite(outputs[i]), "anomaly: Function '", node->name(),
+                      "' returned nan or inf "
+                      "values in its ",
+                      i, "th output; the node was created by the forward op '", node->forward_name(),
+                      "'. Check that op's inputs (e.g. sqrt or log at 0, division by 0).");
         }
       } else {
         outputs = node->apply(std::move(inputs));
@@ -272,7 +277,8 @@ std::vector<Edge> root_edges(const tensor_list& tensors, const char* op) {
   for (size_t i = 0; i < tensors.size(); ++i) {
     const Tensor& t = tensors[i];
     NABLA_CHECK(t.defined(), op, ": element ", i, " of tensors is undefined");
-    NABLA_CHECK(t.requires_grad(), op, ": element ", i, " of tensors does not require grad and does not have a "
+    NABLA_CHECK(t.requires_grad(), op, ": element ", i,
+                " of tensors does not require grad and does not have a "
                 "grad_fn. Did you forget requires_grad(true) on an input, or compute it under NoGradGuard?");
     roots.push_back(gradient_edge(t));
   }

@@ -436,3 +436,17 @@ TEST(AutogradAnomaly, FiniteBackwardPasses) {
   x.sqrt().sum().backward();
   expect_values(x.grad(), {0.5, 0.25});
 }
+
+// grad() with several outputs where a later output depends on an earlier one: PyTorch sums both paths.
+TEST(AutogradEngine, GradWithDependentOutputs) {
+  auto x = nabla::tensor({1.5, -2.0}, nabla::TensorOptions().dtype(nabla::kFloat64).requires_grad(true));
+  auto y = x * x;
+  auto h = -y;
+  auto v1 = nabla::tensor({1.0, 1.0}, nabla::kFloat64);
+  auto v2 = nabla::tensor({0.25, 0.5}, nabla::kFloat64);
+  auto g = nabla::autograd::grad({y, h}, {x}, {v1, v2})[0];
+  ASSERT_TRUE(g.defined());
+  // d/dx (v1*x^2 - v2*x^2) = 2x (v1 - v2)
+  EXPECT_DOUBLE_EQ(g[0].item<double>(), 2 * 1.5 * 0.75);
+  EXPECT_DOUBLE_EQ(g[1].item<double>(), 2 * -2.0 * 0.5);
+}
