@@ -1,9 +1,11 @@
 #pragma once
 // nabla: tensors, reverse-mode autograd and neural networks. Include this one header.
 #include "nabla/autograd/engine.h"
+#include "nabla/autograd/function.h"
 #include "nabla/autograd/gradcheck.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/autograd/node.h"
+#include "nabla/autograd/saved_variable.h"
 #include "nabla/core/device.h"
 #include "nabla/core/dtype.h"
 #include "nabla/core/error.h"

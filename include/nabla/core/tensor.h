@@ -7,6 +7,7 @@
 #include <ostream>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "nabla/core/device.h"
@@ -114,6 +115,15 @@ class Tensor {
   /// hook(grad) -> Tensor (undefined keeps the gradient); returns a handle for remove_hook.
   unsigned register_hook(std::function<Tensor(const Tensor&)> hook) const;
   unsigned register_hook(std::function<void(const Tensor&)> hook) const;
+  /// Any callable: a lambda returning Tensor replaces the gradient, one returning void only observes it.
+  template <typename F>
+  unsigned register_hook(F&& hook) const {
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, const Tensor&>>) {
+      return register_hook(std::function<void(const Tensor&)>(std::forward<F>(hook)));
+    } else {
+      return register_hook(std::function<Tensor(const Tensor&)>(std::forward<F>(hook)));
+    }
+  }
   void remove_hook(unsigned handle) const;
 
   // ---- conversion ----
