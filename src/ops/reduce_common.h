@@ -34,8 +34,8 @@ Tensor reduce_kernel(const Tensor& x_in, const ReducePlan& plan, ScalarType out_
   const T* src = rows.data_ptr<T>();
   R* dst = out.data_ptr<R>();
   const int64_t inner = plan.inner;
-#pragma omp parallel for schedule(static) if (plan.outer * inner >= cpu::kParallelThreshold && plan.outer > 1)
-  for (int64_t o = 0; o < plan.outer; ++o) dst[o] = fold(src + o * inner, inner);
+  cpu::parallel_for(plan.outer, plan.outer * inner >= cpu::kParallelThreshold,
+                    [&](int64_t o) { dst[o] = fold(src + o * inner, inner); });
   return out;
 }
 
@@ -58,16 +58,15 @@ std::vector<Acc> fold_rows(const T* src, int64_t outer, int64_t inner, Chunk chu
   };
   const bool parallel = outer * inner >= cpu::kParallelThreshold;
   if (nchunks == 1 || outer >= 64) {
-#pragma omp parallel for schedule(static) if (parallel && outer > 1)
-    for (int64_t o = 0; o < outer; ++o) {
+    cpu::parallel_for(outer, parallel, [&](int64_t o) {
       Acc a = run(o, 0);
       for (int64_t c = 1; c < nchunks; ++c) a = combine(a, run(o, c));
       acc[size_t(o)] = a;
-    }
+    });
   } else {
     std::vector<Acc> part(size_t(outer * nchunks));
-#pragma omp parallel for schedule(static) if (parallel)
-    for (int64_t k = 0; k < outer * nchunks; ++k) part[size_t(k)] = run(k / nchunks, k % nchunks);
+    cpu::parallel_for(outer * nchunks, parallel,
+                      [&](int64_t k) { part[size_t(k)] = run(k / nchunks, k % nchunks); });
     for (int64_t o = 0; o < outer; ++o) {
       Acc a = part[size_t(o * nchunks)];
       for (int64_t c = 1; c < nchunks; ++c) a = combine(a, part[size_t(o * nchunks + c)]);
@@ -93,15 +92,14 @@ std::vector<Acc> fold_columns(const T* src, const ColumnLayout& L, Acc init, Ste
   constexpr int64_t kBlock = 256;
   const int64_t nblocks = (L.K + kBlock - 1) / kBlock;
   const bool parallel = L.A * L.R * L.K >= cpu::kParallelThreshold;
-#pragma omp parallel for schedule(static) if (parallel && L.A * nblocks > 1)
-  for (int64_t task = 0; task < L.A * nblocks; ++task) {
+  cpu::parallel_for(L.A * nblocks, parallel, [&](int64_t task) {
     const int64_t a = task / nblocks, k0 = (task % nblocks) * kBlock, k1 = std::min(L.K, k0 + kBlock);
     Acc* acc = out.data() + a * L.K;
     for (int64_t r = 0; r < L.R; ++r) {
       const T* row = src + (a * L.R + r) * L.K;
       for (int64_t k = k0; k < k1; ++k) acc[k] = step(acc[k], row[k]);
     }
-  }
+  });
   return out;
 }
 

@@ -72,17 +72,15 @@ void softmax_lines(const T* src, T* dst, int64_t pre, int64_t len, int64_t post)
   constexpr int64_t kBlock = 256;
   const bool parallel = pre * len * post >= cpu::kParallelThreshold;
   if (post == 1) {
-#pragma omp parallel for schedule(static) if (parallel && pre > 1)
-    for (int64_t i = 0; i < pre; ++i) softmax_line<kLog>(src + i * len, dst + i * len, len);
+    cpu::parallel_for(pre, parallel, [&](int64_t i) { softmax_line<kLog>(src + i * len, dst + i * len, len); });
     return;
   }
   const int64_t nblocks = (post + kBlock - 1) / kBlock;
-#pragma omp parallel for schedule(static) if (parallel && pre * nblocks > 1)
-  for (int64_t task = 0; task < pre * nblocks; ++task) {
+  cpu::parallel_for(pre * nblocks, parallel, [&](int64_t task) {
     const int64_t i = task / nblocks, j0 = (task % nblocks) * kBlock;
     const int64_t off = i * len * post + j0;
     softmax_block<kLog>(src + off, dst + off, len, post, std::min(kBlock, post - j0));
-  }
+  });
 }
 
 // x viewed as (pre, len, post) around dim d; every (pre, post) line of len elements (stride post) is normalised.
