@@ -6,8 +6,12 @@
 #include <cmath>
 
 #include "nabla/nabla.h"
+#include "test_util.h"
 
 using namespace nabla;
+using nabla::testing::values;
+using nabla::testing::error_of;
+using nabla::testing::Shape;
 
 // The test binary is not built with OpenMP; libnabla is. Weak references reach libgomp's functions when the
 // library loaded it, and are null otherwise.
@@ -15,21 +19,6 @@ extern "C" void omp_set_num_threads(int) __attribute__((weak));
 extern "C" int omp_get_max_threads() __attribute__((weak));
 
 namespace {
-using Shape = std::vector<int64_t>;
-std::vector<double> values(const Tensor& t) {
-  Tensor c = t.detach().to(kFloat64).contiguous();
-  const double* p = c.data_ptr<double>();
-  return std::vector<double>(p, p + c.numel());
-}
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const nabla::Error& e) {
-    return e.what();
-  }
-  return "<no nabla::Error thrown>";
-}
 double mean_of(const std::vector<double>& v) {
   double s = 0;
   for (double x : v) s += x;

@@ -3,26 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "nabla/nabla.h"
+#include "test_util.h"
 
 using namespace nabla;
-
-namespace {
-using Shape = std::vector<int64_t>;
-std::vector<double> values(const Tensor& t) {
-  Tensor c = t.detach().to(kFloat64).contiguous();
-  const double* p = c.data_ptr<double>();
-  return std::vector<double>(p, p + c.numel());
-}
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const nabla::Error& e) {
-    return e.what();
-  }
-  return "<no nabla::Error thrown>";
-}
-}  // namespace
+using nabla::testing::values;
+using nabla::testing::error_of;
+using nabla::testing::Shape;
 
 TEST(FactoryRange, ArangeIntegralIsInt64) {
   Tensor a = arange(5);

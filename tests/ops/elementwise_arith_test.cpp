@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "nabla/nabla.h"
@@ -135,6 +136,34 @@ TEST(ElementwiseBroadcast, LeadingDimsAndScalarTensor) {
   EXPECT_EQ(s.grad().dim(), 0);
   expect_near(vals(a.grad()), {36, 36});        // 12 copies, times s = 3
   expect_near(vals(s.grad()), {12 * (2 + 3)});  // sum of (1 + a) over 24 elements
+}
+
+TEST(ElementwiseBroadcast, RowConstantOperandMatchesMaterializedOperand) {
+  // (..., C) op (..., 1): the second operand is constant along rows and takes a row loop; the result must equal
+  // the same op on the materialized (expanded + contiguous) operand. Sizes reach the parallel path; the 3-d
+  // row operand is a transposed view (outer strides not row-major); both operand orders.
+  manual_seed(7);
+  Tensor a2 = rand({300, 257}), r2 = rand({300, 1}) + 0.5;
+  Tensor a3 = rand({4, 5, 1700}), r3 = (rand({5, 4, 1}) + 0.5).transpose(0, 1);  // (4, 5, 1), strides (1, 4, 1)
+  for (auto [a, r] : {std::pair{a2, r2}, std::pair{a3, r3}}) {
+    Tensor full = r.expand(a.sizes()).contiguous();
+    EXPECT_EQ(vals(a - r), vals(a - full));
+    EXPECT_EQ(vals(r - a), vals(full - a));
+    EXPECT_EQ(vals(a / r), vals(a / full));
+    EXPECT_EQ(vals(r * a), vals(full * a));
+    EXPECT_EQ(vals(maximum(a, r)), vals(maximum(a, full)));
+    EXPECT_EQ(vals(gt(a, r)), vals(gt(a, full)));
+  }
+  // Column (N, 1) against row (C): both operands broadcast (the outer product layout).
+  Tensor col = rand({700, 1}), row = rand({300});
+  Tensor colf = col.expand({700, 300}).contiguous(), rowf = row.expand({700, 300}).contiguous();
+  EXPECT_EQ(vals(col + row), vals(colf + rowf));
+  EXPECT_EQ(vals(row - col), vals(rowf - colf));
+  // Values by hand on a small case.
+  Tensor x = tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}), m = tensor({{1.0}, {2.0}});
+  expect_near(vals(m + tensor({10.0, 20.0, 30.0})), {11, 21, 31, 12, 22, 32});
+  expect_near(vals(x - m), {0, 1, 2, 2, 3, 4});
+  expect_near(vals(m / x), {1, 0.5, 1.0 / 3, 0.5, 0.4, 1.0 / 3}, 1e-7);
 }
 
 TEST(ElementwiseBroadcast, IncompatibleShapesNameTheOpAndShapes) {

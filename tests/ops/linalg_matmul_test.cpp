@@ -9,9 +9,12 @@
 #include "backend/cpu/gemm.h"
 #include "core/make.h"
 #include "nabla/nabla.h"
+#include "test_util.h"
 #include "ops/gradcheck_registry.h"
 
 using namespace nabla;
+using nabla::testing::values;
+using nabla::testing::error_of;
 using nabla::testing::rand64;
 using nabla::testing::rand64_noncontiguous;
 using nabla::testing::tensor_list;
@@ -32,11 +35,6 @@ Tensor random_tensor(std::vector<int64_t> shape, ScalarType dtype = kFloat32) {
   return tensor(v).reshape(shape).to(dtype);
 }
 
-std::vector<double> values(const Tensor& t) {
-  Tensor c = t.detach().to(kFloat64).contiguous();
-  const double* p = c.data_ptr<double>();
-  return std::vector<double>(p, p + c.numel());
-}
 
 // Reference (M, N) = a (M, K) @ b (K, N) via gemm_naive on contiguous double copies.
 std::vector<double> ref_mm(const Tensor& a, const Tensor& b) {
@@ -52,15 +50,6 @@ void expect_close(const std::vector<double>& got, const std::vector<double>& wan
   for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], tol) << "at flat index " << i;
 }
 
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const nabla::Error& e) {
-    return e.what();
-  }
-  return "<no nabla::Error thrown>";
-}
 
 }  // namespace
 

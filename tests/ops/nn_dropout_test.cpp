@@ -4,16 +4,13 @@
 #include <cmath>
 
 #include "nabla/nabla.h"
+#include "test_util.h"
 
 using namespace nabla;
+using nabla::testing::values;
 namespace F = nabla::nn::functional;
 
 namespace {
-std::vector<double> values(const Tensor& t) {
-  Tensor c = t.detach().to(kFloat64).contiguous();
-  const double* p = c.data_ptr<double>();
-  return std::vector<double>(p, p + c.numel());
-}
 template <typename Fn>
 std::string error_of(Fn f) {
   try {

@@ -2,19 +2,16 @@
 #include <gtest/gtest.h>
 
 #include "nabla/nabla.h"
+#include "test_util.h"
 #include "ops/gradcheck_registry.h"
 
 using namespace nabla;
+using nabla::testing::values;
 namespace F = nabla::nn::functional;
 using nabla::testing::rand64;
 using nabla::testing::tensor_list;
 
 namespace {
-std::vector<double> values(const Tensor& t) {
-  Tensor c = t.detach().to(kFloat64).contiguous();
-  const double* p = c.data_ptr<double>();
-  return std::vector<double>(p, p + c.numel());
-}
 void expect_close(const std::vector<double>& got, const std::vector<double>& want, double tol) {
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], want[i], tol) << "at flat index " << i;

@@ -6,35 +6,22 @@
 #include <limits>
 
 #include "nabla/nabla.h"
+#include "test_util.h"
 #include "ops/gradcheck_registry.h"
 
 using namespace nabla;
+using nabla::testing::values;
+using nabla::testing::error_of;
+using nabla::testing::f64;
+using nabla::testing::Shape;
 using nabla::testing::rand64;
 using nabla::testing::rand64_noncontiguous;
 using nabla::testing::tensor_list;
 
 namespace {
-std::vector<double> values(const Tensor& t) {
-  Tensor c = t.detach().to(kFloat64).contiguous();
-  const double* p = c.data_ptr<double>();
-  return std::vector<double>(p, p + c.numel());
-}
 void expect_close(const Tensor& got, const std::vector<double>& want, double tol = 1e-9) {
-  auto g = values(got);
-  ASSERT_EQ(g.size(), want.size());
-  for (size_t i = 0; i < g.size(); ++i) EXPECT_NEAR(g[i], want[i], tol) << "at flat index " << i;
+  nabla::testing::expect_close(got, want, tol);
 }
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const nabla::Error& e) {
-    return e.what();
-  }
-  return "<no nabla::Error thrown>";
-}
-using Shape = std::vector<int64_t>;
-Tensor f64(std::initializer_list<NestedList> v) { return tensor(v, TensorOptions().dtype(kFloat64)); }
 const double kInf = std::numeric_limits<double>::infinity();
 // The (2, 3) tensor the PyTorch reference values below were printed for.
 Tensor ref_x() { return f64({{0.5, -1.25, 2.0}, {3.0, 0.25, -0.75}}); }

@@ -3,29 +3,18 @@
 #include <gtest/gtest.h>
 
 #include "nabla/nabla.h"
+#include "test_util.h"
 #include "ops/gradcheck_registry.h"
 
 using namespace nabla;
+using nabla::testing::values;
+using nabla::testing::error_of;
+using nabla::testing::Shape;
 using nabla::testing::rand64;
 using nabla::testing::rand64_noncontiguous;
 using nabla::testing::tensor_list;
 
 namespace {
-using Shape = std::vector<int64_t>;
-std::vector<double> values(const Tensor& t) {
-  Tensor c = t.detach().to(kFloat64).contiguous();
-  const double* p = c.data_ptr<double>();
-  return std::vector<double>(p, p + c.numel());
-}
-template <typename F>
-std::string error_of(F f) {
-  try {
-    f();
-  } catch (const nabla::Error& e) {
-    return e.what();
-  }
-  return "<no nabla::Error thrown>";
-}
 Tensor iota(const Shape& shape) {
   int64_t n = 1;
   for (int64_t s : shape) n *= s;
