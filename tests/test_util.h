@@ -39,4 +39,21 @@ std::string error_of(F f) {
 /// A float64 tensor from nested lists.
 inline Tensor f64(std::initializer_list<NestedList> v) { return tensor(v, TensorOptions().dtype(kFloat64)); }
 
+/// 0, 1, ..., n-1 as float64 in `shape`.
+inline Tensor iota(const Shape& shape) {
+  int64_t n = 1;
+  for (int64_t s : shape) n *= s;
+  return arange(n, kFloat64).reshape(shape);
+}
+/// iota(shape) as a leaf that requires grad.
+inline Tensor leaf(const Shape& shape) { return iota(shape).requires_grad_(true); }
+/// Sum of (out * weights) so that every output element gets a distinct gradient weight.
+inline Tensor weighted(const Tensor& out) { return (out * (iota(out.sizes().vec()) + 1.0)).sum(); }
+/// Copies of outputs, for gradcheck cases whose outputs are views of their inputs.
+inline std::vector<Tensor> copied(const std::vector<Tensor>& outs) {
+  std::vector<Tensor> r;
+  for (const Tensor& o : outs) r.push_back(o.clone());
+  return r;
+}
+
 }  // namespace nabla::testing

@@ -11,19 +11,12 @@ using namespace nabla;
 using nabla::testing::values;
 using nabla::testing::error_of;
 using nabla::testing::Shape;
+using nabla::testing::iota;
+using nabla::testing::leaf;
+using nabla::testing::weighted;
 using nabla::testing::rand64;
 using nabla::testing::rand64_noncontiguous;
 using nabla::testing::tensor_list;
-
-namespace {
-Tensor iota(const Shape& shape) {
-  int64_t n = 1;
-  for (int64_t s : shape) n *= s;
-  return arange(n, kFloat64).reshape(shape);
-}
-Tensor leaf(const Shape& shape) { return iota(shape).requires_grad_(true); }
-Tensor weighted(const Tensor& out) { return (out * (iota(out.sizes().vec()) + 1.0)).sum(); }
-}  // namespace
 
 NABLA_GRADCHECK_CASE(IndexSelect, "dim 1, duplicates", [] { return tensor_list{rand64({3, 4})}; },
                      [](const tensor_list& x) { return tensor_list{x[0].index_select(1, tensor({3, 0, 3}))}; });

@@ -12,28 +12,13 @@ using namespace nabla;
 using nabla::testing::values;
 using nabla::testing::error_of;
 using nabla::testing::Shape;
+using nabla::testing::iota;
+using nabla::testing::leaf;
+using nabla::testing::weighted;
+using nabla::testing::copied;
 using nabla::testing::rand64;
 using nabla::testing::rand64_noncontiguous;
 using nabla::testing::tensor_list;
-
-namespace {
-// 0, 1, ..., n-1 as float64 in `shape`.
-Tensor iota(const Shape& shape) {
-  int64_t n = 1;
-  for (int64_t s : shape) n *= s;
-  return arange(n, kFloat64).reshape(shape);
-}
-Tensor leaf(const Shape& shape) { return iota(shape).requires_grad_(true); }
-// Sum of (out * weights) so that every output element gets a distinct gradient weight.
-Tensor weighted(const Tensor& out) { return (out * (iota(out.sizes().vec()) + 1.0)).sum(); }
-// gradcheck's numerical pass reads outputs after restoring the perturbed input, so an output that is a view of
-// the input must be copied first (see the report: autograd/gradcheck.cpp's dense64 should copy).
-tensor_list copied(const tensor_list& outs) {
-  tensor_list r;
-  for (const Tensor& o : outs) r.push_back(o.clone());
-  return r;
-}
-}  // namespace
 
 // ---- gradcheck cases (first and second order) ----
 NABLA_GRADCHECK_CASE(View, "view", [] { return tensor_list{rand64({2, 3, 4})}; },
