@@ -7,7 +7,7 @@ pkgs=(
   libopenblas-dev      # CBLAS sgemm/dgemm
   libgtest-dev         # tests
   libbenchmark-dev     # bench/
-  nlohmann-json3-dev   # safetensors headers (later issues)
+  nlohmann-json3-dev   # the PyTorch fixture tests read JSON (and safetensors headers later)
   libcli11-dev         # the command line
   libfmt-dev
   zlib1g-dev
