@@ -1,6 +1,8 @@
 # nabla: `make run` sets up, builds (Release) and runs the main job; `make test` builds and runs every test.
 JOBS ?= $(shell nproc)
 BUILD ?= build
+# Keep the output readable: no "Entering directory" lines from the make that cmake --build runs.
+MAKEFLAGS += --no-print-directory
 .PHONY: deps configure build run test test-sanitize bench clean
 
 deps:
