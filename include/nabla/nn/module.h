@@ -1,0 +1,183 @@
+#pragma once
+// nabla::nn::Module: the base of every layer (parameters, buffers, submodules, train/eval, state_dict),
+// and ModuleHolder / NABLA_MODULE, the shared-pointer handles (`nn::Linear` wraps `LinearImpl`) as in LibTorch.
+#include <concepts>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "nabla/core/error.h"
+#include "nabla/core/tensor.h"
+#include "nabla/nn/ordered_dict.h"
+
+namespace nabla::nn {
+
+class Module;
+
+/// A handle to a shared module: copies share the same module. `nn::Linear l(2, 3); l->weight; l(x);`
+template <typename Contained>
+class ModuleHolder {
+ public:
+  using ContainedType = Contained;
+
+  /// Constructs a default module when Contained has a default constructor, else an empty holder.
+  ModuleHolder() {
+    if constexpr (std::is_default_constructible_v<Contained>) impl_ = std::make_shared<Contained>();
+  }
+  /// An empty holder, to be assigned later (`nn::Linear fc{nullptr};`).
+  ModuleHolder(std::nullptr_t) {}  // NOLINT
+  ModuleHolder(std::shared_ptr<Contained> module) : impl_(std::move(module)) {}  // NOLINT
+  /// Forwards the arguments to Contained's constructor.
+  template <typename Head, typename... Tail>
+    requires(!std::is_base_of_v<ModuleHolder, std::decay_t<Head>> &&
+             !std::is_same_v<std::decay_t<Head>, std::nullptr_t> &&
+             !std::is_same_v<std::decay_t<Head>, std::shared_ptr<Contained>> &&
+             std::is_constructible_v<Contained, Head, Tail...>)
+  explicit ModuleHolder(Head&& head, Tail&&... tail)
+      : impl_(std::make_shared<Contained>(std::forward<Head>(head), std::forward<Tail>(tail)...)) {}
+
+  Contained* operator->() { return get(); }
+  const Contained* operator->() const { return get(); }
+  Contained& operator*() { return *get(); }
+  const Contained& operator*() const { return *get(); }
+  Contained* get() {
+    NABLA_CHECK(impl_, "ModuleHolder: accessing an empty module holder; construct it first (e.g. nn::Linear(2, 3))");
+    return impl_.get();
+  }
+  const Contained* get() const {
+    NABLA_CHECK(impl_, "ModuleHolder: accessing an empty module holder; construct it first (e.g. nn::Linear(2, 3))");
+    return impl_.get();
+  }
+  const std::shared_ptr<Contained>& ptr() const { return impl_; }
+  bool is_empty() const noexcept { return impl_ == nullptr; }
+  explicit operator bool() const noexcept { return !is_empty(); }
+
+  /// Calls the module's forward: `model(x)`.
+  template <typename... Args>
+  decltype(auto) operator()(Args&&... args) {
+    return get()->forward(std::forward<Args>(args)...);
+  }
+  /// Forwards indexing to the module (`seq[0]` for a Sequential).
+  template <typename Arg>
+  decltype(auto) operator[](Arg&& arg) {
+    return (*get())[std::forward<Arg>(arg)];
+  }
+
+ protected:
+  std::shared_ptr<Contained> impl_;
+};
+
+template <typename H>
+concept IsModuleHolder = requires { typename std::decay_t<H>::ContainedType; } &&
+                         std::is_base_of_v<ModuleHolder<typename std::decay_t<H>::ContainedType>, std::decay_t<H>>;
+
+/// Base class of all modules. Subclasses register their tensors and submodules in the constructor.
+class Module : public std::enable_shared_from_this<Module> {
+ public:
+  /// `name` overrides the class name used when printing.
+  explicit Module(std::string name);
+  Module();
+  virtual ~Module() = default;
+  Module(const Module&) = default;
+  Module& operator=(const Module&) = default;
+  Module(Module&&) = default;
+  Module& operator=(Module&&) = default;
+
+  /// The class name without namespace and "Impl" suffix ("Linear", "Net").
+  const std::string& name() const;
+
+  /// Registers a parameter (an undefined tensor is allowed, e.g. a disabled bias); returns the stored tensor.
+  Tensor& register_parameter(std::string name, Tensor tensor, bool requires_grad = true);
+  /// Registers a buffer: state that is saved in state_dict but not trained (running_mean, ...).
+  Tensor& register_buffer(std::string name, Tensor tensor);
+  /// Registers a submodule; returns the same holder / pointer.
+  template <typename M>
+  std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> module) {
+    static_assert(std::is_base_of_v<Module, M>, "register_module: M must derive from nabla::nn::Module");
+    register_module_impl(std::move(name), module);
+    return module;
+  }
+  template <IsModuleHolder H>
+  std::decay_t<H> register_module(std::string name, H&& holder) {
+    register_module_impl(std::move(name), holder.ptr());
+    return std::forward<H>(holder);
+  }
+  /// Swaps a registered submodule for another one.
+  template <typename M>
+  std::shared_ptr<M> replace_module(const std::string& name, std::shared_ptr<M> module) {
+    replace_module_impl(name, module);
+    return module;
+  }
+  template <IsModuleHolder H>
+  std::decay_t<H> replace_module(const std::string& name, H&& holder) {
+    replace_module_impl(name, holder.ptr());
+    return std::forward<H>(holder);
+  }
+
+  std::vector<Tensor> parameters(bool recurse = true) const;
+  /// "weight", "fc1.bias", "0.weight", ... in registration order, depth first.
+  OrderedDict<std::string, Tensor> named_parameters(bool recurse = true) const;
+  std::vector<Tensor> buffers(bool recurse = true) const;
+  OrderedDict<std::string, Tensor> named_buffers(bool recurse = true) const;
+  std::vector<std::shared_ptr<Module>> children() const;
+  OrderedDict<std::string, std::shared_ptr<Module>> named_children() const;
+  /// This module (when include_self and it is owned by a shared_ptr) and all submodules, depth first.
+  std::vector<std::shared_ptr<Module>> modules(bool include_self = true);
+  OrderedDict<std::string, std::shared_ptr<Module>> named_modules(const std::string& name_prefix = "",
+                                                                  bool include_self = true);
+
+  /// Sets training mode here and in every submodule.
+  virtual void train(bool on = true);
+  void eval() { train(false); }
+  virtual bool is_training() const noexcept { return is_training_; }
+
+  /// Drops (set_to_none) or zeroes every parameter's gradient.
+  virtual void zero_grad(bool set_to_none = true);
+  /// Converts floating parameters and buffers in place (the same Tensor objects keep their identity).
+  virtual void to(ScalarType dtype, bool non_blocking = false);
+
+  /// Parameters then buffers of each module, then its children's, with PyTorch's dotted keys.
+  OrderedDict<std::string, Tensor> state_dict() const;
+  /// Copies values into the registered tensors (under NoGradGuard). strict: missing or unexpected keys are an
+  /// error; shape mismatches are always an error. All problems are listed in one nabla::Error.
+  void load_state_dict(const OrderedDict<std::string, Tensor>& state_dict, bool strict = true);
+
+  /// One line of layer settings printed inside the parentheses: "in_features=2, out_features=3, bias=true".
+  virtual std::string extra_repr() const { return ""; }
+  /// Prints the module tree as PyTorch's repr.
+  virtual void pretty_print(std::ostream& os) const;
+
+ protected:
+  OrderedDict<std::string, Tensor> parameters_{"Parameter"};
+  OrderedDict<std::string, Tensor> buffers_{"Buffer"};
+  OrderedDict<std::string, std::shared_ptr<Module>> children_{"Submodule"};
+
+ private:
+  void register_module_impl(std::string name, std::shared_ptr<Module> module);
+  void replace_module_impl(const std::string& name, std::shared_ptr<Module> module);
+  void collect_named_parameters(const std::string& prefix, OrderedDict<std::string, Tensor>& out, bool params) const;
+  void collect_state(const std::string& prefix, OrderedDict<std::string, Tensor>& out) const;
+
+  mutable std::string name_;
+  bool is_training_ = true;
+};
+
+std::ostream& operator<<(std::ostream& os, const Module& module);
+template <typename M>
+std::ostream& operator<<(std::ostream& os, const ModuleHolder<M>& holder) {
+  return os << static_cast<const Module&>(*holder);
+}
+
+}  // namespace nabla::nn
+
+/// Defines the holder `Name` for `NameImpl`, as TORCH_MODULE.
+#define NABLA_MODULE(Name)                                       \
+  class Name : public ::nabla::nn::ModuleHolder<Name##Impl> {    \
+   public:                                                       \
+    using ::nabla::nn::ModuleHolder<Name##Impl>::ModuleHolder;   \
+    using ::nabla::nn::ModuleHolder<Name##Impl>::get;            \
+    Name() : ::nabla::nn::ModuleHolder<Name##Impl>() {}          \
+  }
