@@ -1,0 +1,8 @@
+#pragma once
+// nabla::optim: SGD, Adam, AdamW, RMSprop and Adagrad over parameter groups.
+#include "nabla/optim/adagrad.h"
+#include "nabla/optim/adam.h"
+#include "nabla/optim/adamw.h"
+#include "nabla/optim/optimizer.h"
+#include "nabla/optim/rmsprop.h"
+#include "nabla/optim/sgd.h"

@@ -1,0 +1,122 @@
+#pragma once
+// nabla::optim::Optimizer: parameter groups with their own options, per-parameter state, zero_grad and step.
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "nabla/core/tensor.h"
+
+/// LibTorch's TORCH_ARG: `Options& name(T)` setter (chainable), `const T& name() const` and `T& name()` getters.
+#define NABLA_OPTIM_ARG(T, name)                                  \
+ public:                                                         \
+  inline auto name(const T& new_##name)->decltype(*this) {       \
+    this->name##_ = new_##name;                                   \
+    return *this;                                                 \
+  }                                                               \
+  inline const T& name() const noexcept { return this->name##_; } \
+  inline T& name() noexcept { return this->name##_; }             \
+                                                                  \
+ private:                                                         \
+  T name##_
+
+namespace nabla::optim {
+
+/// Base of every optimizer's options; a param group holds its own copy.
+class OptimizerOptions {
+ public:
+  virtual ~OptimizerOptions() = default;
+  virtual std::unique_ptr<OptimizerOptions> clone() const = 0;
+  virtual double get_lr() const = 0;
+  virtual void set_lr(double lr) = 0;
+};
+
+/// Per-parameter state (momentum buffers, moments, step counts).
+class OptimizerParamState {
+ public:
+  virtual ~OptimizerParamState() = default;
+  virtual std::unique_ptr<OptimizerParamState> clone() const = 0;
+};
+
+/// A list of parameters and, optionally, options that override the optimizer's defaults.
+class OptimizerParamGroup {
+ public:
+  OptimizerParamGroup(const OptimizerParamGroup& o);
+  OptimizerParamGroup& operator=(const OptimizerParamGroup& o);
+  OptimizerParamGroup(OptimizerParamGroup&&) = default;
+  OptimizerParamGroup& operator=(OptimizerParamGroup&&) = default;
+  OptimizerParamGroup(std::vector<Tensor> params) : params_(std::move(params)) {}  // NOLINT: implicit as in LibTorch
+  OptimizerParamGroup(std::vector<Tensor> params, std::unique_ptr<OptimizerOptions> options)
+      : params_(std::move(params)), options_(std::move(options)) {}
+
+  bool has_options() const { return options_ != nullptr; }
+  OptimizerOptions& options();
+  const OptimizerOptions& options() const;
+  void set_options(std::unique_ptr<OptimizerOptions> options) { options_ = std::move(options); }
+  std::vector<Tensor>& params() { return params_; }
+  const std::vector<Tensor>& params() const { return params_; }
+
+ private:
+  std::vector<Tensor> params_;
+  std::unique_ptr<OptimizerOptions> options_;
+};
+
+/// Evaluates the loss again (with grad mode on) for optimizers that need it; step() returns its result.
+using LossClosure = std::function<Tensor()>;
+
+class Optimizer {
+ public:
+  Optimizer(const Optimizer&) = delete;
+  Optimizer& operator=(const Optimizer&) = delete;
+  Optimizer(Optimizer&&) = default;
+  virtual ~Optimizer() = default;
+
+  /// Appends a group; a group without options gets a copy of the defaults.
+  void add_param_group(const OptimizerParamGroup& param_group);
+  /// Sets every parameter's grad to undefined (set_to_none) or to zeros.
+  void zero_grad(bool set_to_none = true);
+  /// One update of every parameter that has a grad; returns closure()'s loss when a closure is given.
+  virtual Tensor step(LossClosure closure = nullptr) = 0;
+
+  /// All parameters of all groups, in order.
+  const std::vector<Tensor>& parameters() const noexcept { return all_params_; }
+  std::vector<OptimizerParamGroup>& param_groups() noexcept { return param_groups_; }
+  const std::vector<OptimizerParamGroup>& param_groups() const noexcept { return param_groups_; }
+  /// Per-parameter state keyed by the parameter's TensorImpl.
+  std::unordered_map<void*, std::unique_ptr<OptimizerParamState>>& state() noexcept { return state_; }
+  const std::unordered_map<void*, std::unique_ptr<OptimizerParamState>>& state() const noexcept { return state_; }
+  OptimizerOptions& defaults() noexcept { return *defaults_; }
+  const OptimizerOptions& defaults() const noexcept { return *defaults_; }
+  /// Number of parameters over all groups.
+  size_t size() const noexcept { return all_params_.size(); }
+
+ protected:
+  Optimizer(std::vector<OptimizerParamGroup> param_groups, std::unique_ptr<OptimizerOptions> defaults);
+  /// Runs the closure (if any) with grad mode on; returns its loss or an undefined tensor.
+  static Tensor run_closure(const LossClosure& closure);
+  /// The state of p, created by make() on first use.
+  template <typename S, typename Make>
+  S& state_for(const Tensor& p, Make make) {
+    auto& slot = state_[p.impl_ptr().get()];
+    if (!slot) slot = make();
+    return static_cast<S&>(*slot);
+  }
+
+  std::vector<OptimizerParamGroup> param_groups_;
+  std::unordered_map<void*, std::unique_ptr<OptimizerParamState>> state_;
+  std::unique_ptr<OptimizerOptions> defaults_;
+  std::vector<Tensor> all_params_;
+};
+
+namespace detail {
+/// Contiguous data of p and of its grad (as p's dtype) for the fused update loops; write back with finish().
+struct ParamView {
+  Tensor param;  // p itself, or a contiguous copy when p is strided
+  Tensor grad;   // contiguous grad in p's dtype
+  Tensor original;
+  void finish();
+};
+ParamView param_view(const Tensor& p, const char* op);
+}  // namespace detail
+
+}  // namespace nabla::optim

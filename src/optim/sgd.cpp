@@ -1,0 +1,74 @@
+// SGD (PyTorch 1.13): d = g + wd p; buf = d (first step) or momentum buf + (1 - dampening) d;
+// d = nesterov ? d + momentum buf : buf; p -= lr d.
+#include "nabla/optim/sgd.h"
+
+#include <cmath>
+
+#include "nabla/autograd/grad_mode.h"
+#include "nabla/ops/factory.h"
+
+namespace nabla::optim {
+namespace {
+void check_options(const SGDOptions& o) {
+  NABLA_CHECK(o.lr() >= 0, "SGD: invalid learning rate ", o.lr(), "; it must be >= 0");
+  NABLA_CHECK(o.momentum() >= 0, "SGD: invalid momentum ", o.momentum(), "; it must be >= 0");
+  NABLA_CHECK(o.weight_decay() >= 0, "SGD: invalid weight_decay ", o.weight_decay(), "; it must be >= 0");
+  NABLA_CHECK(!o.nesterov() || (o.momentum() > 0 && o.dampening() == 0),
+              "SGD: nesterov momentum requires a momentum > 0 and zero dampening (got momentum ", o.momentum(),
+              ", dampening ", o.dampening(), "); set .momentum(0.9) or .nesterov(false)");
+}
+}  // namespace
+
+SGDOptions::SGDOptions(double lr) : lr_(lr) {}
+
+std::unique_ptr<OptimizerParamState> SGDParamState::clone() const {
+  auto s = std::make_unique<SGDParamState>(*this);
+  if (momentum_buffer_.defined()) s->momentum_buffer(momentum_buffer_.clone());
+  return s;
+}
+
+SGD::SGD(std::vector<OptimizerParamGroup> param_groups, SGDOptions defaults)
+    : Optimizer({}, std::make_unique<SGDOptions>(defaults)) {
+  check_options(defaults);
+  for (const auto& g : param_groups) add_param_group(g);
+}
+
+Tensor SGD::step(LossClosure closure) {
+  Tensor loss = run_closure(closure);
+  NoGradGuard no_grad;
+  for (auto& group : param_groups_) {
+    auto* o = dynamic_cast<SGDOptions*>(&group.options());
+    NABLA_CHECK(o, "SGD: a param group has options of another optimizer; give it SGDOptions");
+    check_options(*o);
+    const double lr = o->lr(), momentum = o->momentum(), dampening = o->dampening(), wd = o->weight_decay();
+    const bool nesterov = o->nesterov();
+    for (Tensor& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      auto v = detail::param_view(p, "SGD");
+      auto& st = state_for<SGDParamState>(p, [] { return std::make_unique<SGDParamState>(); });
+      const bool first = !st.momentum_buffer().defined();
+      if (momentum != 0 && first) st.momentum_buffer(zeros(p.sizes(), p.options()));
+      NABLA_DISPATCH_FLOATING(p.dtype(), "SGD", [&] {
+        using T = scalar_t;
+        T* w = v.param.data_ptr<T>();
+        const T* g = v.grad.data_ptr<T>();
+        T* buf = momentum != 0 ? st.momentum_buffer().data_ptr<T>() : nullptr;
+        const int64_t n = v.param.numel();
+        const T tlr = T(lr), tm = T(momentum), tdamp = T(1 - dampening), twd = T(wd);
+        for (int64_t i = 0; i < n; ++i) {
+          T d = g[i];
+          if (wd != 0) d = d + twd * w[i];
+          if (momentum != 0) {
+            buf[i] = first ? d : buf[i] * tm + tdamp * d;
+            d = nesterov ? d + tm * buf[i] : buf[i];
+          }
+          w[i] = w[i] - tlr * d;
+        }
+      });
+      v.finish();
+    }
+  }
+  return loss;
+}
+
+}  // namespace nabla::optim
