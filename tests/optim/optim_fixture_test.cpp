@@ -1,5 +1,6 @@
 // Replays tests/reference/fixtures/optim.json (made by PyTorch 1.13): 20 steps of every optimizer and option
-// combination on loss = sum((A w - b)^2) + sum(v^2 * c), in float64, compared within 1e-12 (the fused loops follow ATen's operation order).
+// combination on loss = sum((A w - b)^2) + sum(v^2 * c), in float64, compared within 1e-12 (the fused loops
+// follow ATen's operation order).
 #include <cstdlib>
 #include <fstream>
 #include <map>
