@@ -47,3 +47,4 @@ Tensor dropout(const Tensor& input, const DropoutFuncOptions& options = {});
 /// torch::dropout(input, p, train)
 Tensor dropout(const Tensor& input, double p, bool train);
 }  // namespace nabla
+#include "nabla/nn/functional/loss.h"
