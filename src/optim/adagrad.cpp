@@ -5,6 +5,7 @@
 
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/factory.h"
+#include "optim/fused.h"
 
 namespace nabla::optim {
 namespace {
@@ -55,13 +56,13 @@ Tensor Adagrad::step(LossClosure closure) {
         T* s = st.sum().data_ptr<T>();
         const int64_t n = v.param.numel();
         const T tclr = T(clr), teps = T(eps), twd = T(wd);
-        for (int64_t i = 0; i < n; ++i) {
+        detail::for_each_element(n, [&](int64_t i) {
           T gi = g[i];
           if (wd != 0) gi = gi + twd * w[i];
           s[i] = s[i] + gi * gi;
           const T std_ = std::sqrt(s[i]) + teps;
           w[i] = w[i] + (-tclr) * gi / std_;
-        }
+        });
       });
       v.finish();
     }

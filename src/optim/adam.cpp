@@ -10,6 +10,7 @@
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/optim/adamw.h"
 #include "nabla/ops/factory.h"
+#include "optim/fused.h"
 
 namespace nabla::optim {
 namespace {
@@ -61,7 +62,7 @@ void adam_step(Optimizer& opt, OptimizerParamGroup& group, const O& o, bool deco
       const T decay = T(1 - lr * wd), twd = T(wd), teps = T(eps), tbc2 = T(bias_correction2_sqrt);
       const T tstep = T(step_size);
       const bool small_weight = std::abs(weight) < T(0.5);
-      for (int64_t i = 0; i < n; ++i) {
+      detail::for_each_element(n, [&](int64_t i) {
         T wi = w[i], gi = g[i];
         if (decoupled) {
           wi = wi * decay;
@@ -80,7 +81,7 @@ void adam_step(Optimizer& opt, OptimizerParamGroup& group, const O& o, bool deco
         }
         const T denom = std::sqrt(sv) / tbc2 + teps;
         w[i] = wi + (-tstep) * mi / denom;  // addcdiv: p + (value * m) / denom
-      }
+      });
     });
     v.finish();
   }

@@ -7,6 +7,7 @@
 
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/factory.h"
+#include "optim/fused.h"
 
 namespace nabla::optim {
 namespace {
@@ -62,7 +63,7 @@ Tensor RMSprop::step(LossClosure closure) {
         const int64_t n = v.param.numel();
         const T tlr = T(lr), talpha = T(alpha), one_m_alpha = T(1 - alpha), teps = T(eps), twd = T(wd),
                 tm = T(momentum);
-        for (int64_t i = 0; i < n; ++i) {
+        detail::for_each_element(n, [&](int64_t i) {
           T gi = g[i];
           if (wd != 0) gi = gi + twd * w[i];
           sq[i] = sq[i] * talpha + one_m_alpha * gi * gi;
@@ -80,7 +81,7 @@ Tensor RMSprop::step(LossClosure closure) {
           } else {
             w[i] = w[i] + (-tlr) * gi / avg;
           }
-        }
+        });
       });
       v.finish();
     }

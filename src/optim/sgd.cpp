@@ -6,6 +6,7 @@
 
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/factory.h"
+#include "optim/fused.h"
 
 namespace nabla::optim {
 namespace {
@@ -55,7 +56,7 @@ Tensor SGD::step(LossClosure closure) {
         T* buf = momentum != 0 ? st.momentum_buffer().data_ptr<T>() : nullptr;
         const int64_t n = v.param.numel();
         const T tlr = T(lr), tm = T(momentum), tdamp = T(1 - dampening), twd = T(wd);
-        for (int64_t i = 0; i < n; ++i) {
+        detail::for_each_element(n, [&](int64_t i) {
           T d = g[i];
           if (wd != 0) d = d + twd * w[i];
           if (momentum != 0) {
@@ -63,7 +64,7 @@ Tensor SGD::step(LossClosure closure) {
             d = nesterov ? d + tm * buf[i] : buf[i];
           }
           w[i] = w[i] - tlr * d;
-        }
+        });
       });
       v.finish();
     }

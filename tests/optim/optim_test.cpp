@@ -51,6 +51,22 @@ TEST(Optim, AdamFirstStepIsLrTimesSign) {
   }
 }
 
+TEST(Optim, LargeParamUpdatesEveryChunk) {
+  // Past the parallel threshold and not a multiple of the chunk: every element gets the first-step update.
+  const int64_t n = 70001;
+  Tensor w = zeros({n}, TensorOptions().dtype(kFloat64)).requires_grad_(true);
+  w.set_grad(arange(n, kFloat64) + 1.0);
+  optim::Adam opt({w}, optim::AdamOptions(0.01).eps(0));
+  opt.step();
+  auto got = values(w);
+  for (int64_t i = 0; i < n; ++i) ASSERT_NEAR(got[i], -0.01, 1e-15) << "at " << i;
+  optim::SGD sgd({w}, optim::SGDOptions(1.0));
+  sgd.step();
+  got = values(w);
+  EXPECT_NEAR(got[n - 1], -0.01 - double(n), 1e-9);
+  EXPECT_NEAR(got[8192], -0.01 - 8193.0, 1e-9);
+}
+
 TEST(Optim, AdamWDecaysWithoutGradient) {
   // A zero gradient leaves only the decoupled decay: w *= 1 - lr * wd (m = v = 0, so the Adam term is 0).
   Tensor w = param({2.0, -4.0});
