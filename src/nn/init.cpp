@@ -1,6 +1,7 @@
 #include "nabla/nn/init.h"
 
 #include <cmath>
+#include <vector>
 
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/factory.h"
@@ -18,6 +19,13 @@ void check_floating(const Tensor& t, const char* op) {
 int64_t fan_of(const Tensor& t, FanMode mode) {
   auto [fan_in, fan_out] = _calculate_fan_in_and_fan_out(t);
   return mode == kFanIn ? fan_in : fan_out;
+}
+
+Tensor tensor_from_vector(const std::vector<double>& v, int64_t n, int64_t m) {
+  Tensor t = empty({n, m}, TensorOptions().dtype(kFloat64));
+  double* p = t.data_ptr<double>();
+  for (size_t i = 0; i < v.size(); ++i) p[i] = v[i];
+  return t;
 }
 
 }  // namespace
@@ -80,6 +88,40 @@ Tensor eye_(Tensor tensor) {
               tensor.defined() ? tensor.sizes().vec() : std::vector<int64_t>{});
   NoGradGuard guard;
   tensor.copy_(eye(tensor.size(0), tensor.size(1), tensor.options()));
+  return tensor;
+}
+
+Tensor orthogonal_(Tensor tensor, double gain) {
+  check_floating(tensor, "orthogonal_");
+  NABLA_CHECK(tensor.dim() >= 2, "orthogonal_: only tensors with 2 or more dimensions are supported, got shape ",
+              tensor.sizes().vec());
+  if (tensor.numel() == 0) return tensor;
+  const int64_t rows = tensor.size(0), cols = tensor.numel() / rows;
+  // QR of the tall orientation (n >= m) by modified Gram-Schmidt in double, columns of A (n, m) -> Q (n, m);
+  // the sign of R's diagonal is folded into Q, as PyTorch does, so Q is uniformly distributed.
+  const bool wide = rows < cols;
+  const int64_t n = wide ? cols : rows, m = wide ? rows : cols;
+  Tensor a = randn({n, m}, TensorOptions().dtype(kFloat64)).contiguous();
+  std::vector<double> q(static_cast<size_t>(n * m));
+  const double* src = a.data_ptr<double>();
+  for (int64_t i = 0; i < n * m; ++i) q[static_cast<size_t>(i)] = src[i];
+  auto at = [&](int64_t r, int64_t c) -> double& { return q[static_cast<size_t>(r * m + c)]; };
+  for (int64_t j = 0; j < m; ++j) {
+    for (int64_t k = 0; k < j; ++k) {
+      double dot = 0;
+      for (int64_t r = 0; r < n; ++r) dot += at(r, k) * at(r, j);
+      for (int64_t r = 0; r < n; ++r) at(r, j) -= dot * at(r, k);
+    }
+    double norm = 0;
+    for (int64_t r = 0; r < n; ++r) norm += at(r, j) * at(r, j);
+    norm = std::sqrt(norm);
+    // R's diagonal entry is norm > 0, so sign(diag(R)) = 1 and Q's column is the normalised residual.
+    for (int64_t r = 0; r < n; ++r) at(r, j) = norm > 0 ? at(r, j) / norm : 0.0;
+  }
+  Tensor qt = tensor_from_vector(q, n, m);
+  if (wide) qt = qt.t();
+  NoGradGuard guard;
+  tensor.copy_(qt.mul(gain).reshape(tensor.sizes()));
   return tensor;
 }
 

@@ -41,6 +41,8 @@ Tensor normal_(Tensor tensor, double mean = 0, double std = 1);
 Tensor constant_(Tensor tensor, double value);
 Tensor zeros_(Tensor tensor);
 Tensor ones_(Tensor tensor);
+/// A (semi-)orthogonal matrix from the QR decomposition of a normal matrix, times gain; dims after 0 are flattened.
+Tensor orthogonal_(Tensor tensor, double gain = 1.0);
 /// Identity matrix for a 2-D tensor.
 Tensor eye_(Tensor tensor);
 /// U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)).
