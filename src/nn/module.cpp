@@ -119,8 +119,15 @@ void Module::replace_module_impl(const std::string& name, std::shared_ptr<Module
 
 void Module::collect_named_parameters(const std::string& prefix, OrderedDict<std::string, Tensor>& out,
                                       bool params) const {
+  // A tensor shared by two submodules is listed once, under its first name (PyTorch's remove_duplicate).
+  auto seen = [&](const Tensor& t) {
+    for (const auto& item : out)
+      if (item.value().is_same(t)) return true;
+    return false;
+  };
   for (const auto& item : params ? parameters_ : buffers_)
-    if (item.value().defined() && !out.contains(prefix + item.key())) out.insert(prefix + item.key(), item.value());
+    if (item.value().defined() && !out.contains(prefix + item.key()) && !seen(item.value()))
+      out.insert(prefix + item.key(), item.value());
   for (const auto& child : children_) child.value()->collect_named_parameters(prefix + child.key() + ".", out, params);
 }
 
@@ -169,8 +176,11 @@ OrderedDict<std::string, std::shared_ptr<Module>> Module::named_modules(const st
   }
   for (const auto& child : children_) {
     std::string key = name_prefix.empty() ? child.key() : name_prefix + "." + child.key();
-    for (auto& item : child.value()->named_modules(key, true))
-      if (!out.contains(item.key())) out.insert(item.key(), item.value());
+    for (auto& item : child.value()->named_modules(key, true)) {
+      bool seen = false;  // a module registered twice is listed once
+      for (const auto& o : out) seen = seen || o.value() == item.value();
+      if (!seen && !out.contains(item.key())) out.insert(item.key(), item.value());
+    }
   }
   return out;
 }

@@ -206,3 +206,28 @@ TEST(ModulePrint, MatchesPyTorchRepr) {
   EXPECT_EQ(str(*nn::SiLU()), "SiLU()");
   EXPECT_EQ(str(*nn::Sigmoid()), "Sigmoid()");
 }
+
+TEST(ModuleRegistration, SharedParametersListedOnceNamedPushBack) {
+  nn::Linear shared(2, 2);
+  nn::Sequential seq;
+  seq->push_back("encoder", shared);
+  seq->push_back("act", nn::Tanh());
+  seq->push_back("decoder", shared);  // the same module twice (tied weights)
+  EXPECT_EQ(seq->size(), 3u);
+  EXPECT_EQ(seq->named_parameters().keys(), (std::vector<std::string>{"encoder.weight", "encoder.bias"}));
+  EXPECT_EQ(seq->parameters().size(), 2u);
+  EXPECT_EQ(seq->modules().size(), 3u);  // seq, encoder, act
+  // state_dict keeps every name, as PyTorch's does.
+  EXPECT_EQ(seq->state_dict().keys(),
+            (std::vector<std::string>{"encoder.weight", "encoder.bias", "decoder.weight", "decoder.bias"}));
+  EXPECT_EQ(str(*seq),
+            "Sequential(\n"
+            "  (encoder): Linear(in_features=2, out_features=2, bias=true)\n"
+            "  (act): Tanh()\n"
+            "  (decoder): Linear(in_features=2, out_features=2, bias=true)\n"
+            ")");
+  nabla::Tensor y = seq(nabla::ones({1, 2}));
+  EXPECT_EQ(y.sizes().vec(), (std::vector<int64_t>{1, 2}));
+  EXPECT_NE(error_of([&] { seq->push_back("act", nn::ReLU()); }).find("submodule 'act' is already registered"),
+            std::string::npos);
+}

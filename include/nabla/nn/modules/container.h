@@ -29,15 +29,24 @@ class ModuleListImpl : public Module {
     (push_back(std::forward<Ms>(modules)), ...);
   }
 
+  /// Appends under the name "<index>", or under `name` (`push_back("fc", nn::Linear(2, 3))`).
   template <typename M>
   void push_back(std::shared_ptr<M> module) {
+    push_back(std::to_string(modules_.size()), std::move(module));
+  }
+  template <typename M>
+  void push_back(std::string name, std::shared_ptr<M> module) {
     static_assert(std::is_base_of_v<Module, M>, "ModuleList::push_back: expected a module");
-    register_module(std::to_string(modules_.size()), module);
+    register_module(std::move(name), module);
     modules_.push_back(std::move(module));
   }
   template <IsModuleHolder H>
   void push_back(H&& holder) {
     push_back(holder.ptr());
+  }
+  template <IsModuleHolder H>
+  void push_back(std::string name, H&& holder) {
+    push_back(std::move(name), holder.ptr());
   }
   template <detail::PlainModule M>
   void push_back(M&& module) {
@@ -80,13 +89,21 @@ class SequentialImpl : public ModuleListImpl {
 
   template <typename M>
   void push_back(std::shared_ptr<M> module) {
+    push_back(std::to_string(size()), std::move(module));
+  }
+  template <typename M>
+  void push_back(std::string name, std::shared_ptr<M> module) {
     static_assert(detail::HasTensorForward<M>, "Sequential::push_back: the module needs Tensor forward(Tensor)");
-    ModuleListImpl::push_back(module);
+    ModuleListImpl::push_back(std::move(name), module);
     forwards_.push_back([m = module.get()](const Tensor& x) -> Tensor { return m->forward(x); });
   }
   template <IsModuleHolder H>
   void push_back(H&& holder) {
     push_back(holder.ptr());
+  }
+  template <IsModuleHolder H>
+  void push_back(std::string name, H&& holder) {
+    push_back(std::move(name), holder.ptr());
   }
   template <detail::PlainModule M>
   void push_back(M&& module) {
