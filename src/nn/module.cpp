@@ -86,6 +86,9 @@ Tensor& Module::register_parameter(std::string name, Tensor tensor, bool require
     NABLA_CHECK(!requires_grad || tensor.is_floating_point(), "register_parameter: parameter '", name,
                 "' has dtype ", tensor.dtype(),
                 "; only floating-point tensors can require gradients (pass requires_grad=false or convert it)");
+    NABLA_CHECK(tensor.is_leaf(), "register_parameter: parameter '", name,
+                "' is not a leaf (it is the result of an op that records a graph, so its .grad() would never be ",
+                "filled); register t.detach() instead, or create it under NoGradGuard");
     if (tensor.requires_grad() != requires_grad) tensor.requires_grad_(requires_grad);
   }
   return parameters_.insert(std::move(name), std::move(tensor));
@@ -183,6 +186,17 @@ OrderedDict<std::string, std::shared_ptr<Module>> Module::named_modules(const st
     }
   }
   return out;
+}
+
+void Module::apply(const std::function<void(Module&)>& fn) {
+  fn(*this);
+  for (auto& child : children_) child.value()->apply(fn);
+}
+
+void Module::apply(const std::function<void(const std::string&, Module&)>& fn, const std::string& name_prefix) {
+  fn(name_prefix, *this);
+  for (auto& child : children_)
+    child.value()->apply(fn, name_prefix.empty() ? child.key() : name_prefix + "." + child.key());
 }
 
 void Module::train(bool on) {

@@ -231,3 +231,27 @@ TEST(ModuleRegistration, SharedParametersListedOnceNamedPushBack) {
   EXPECT_NE(error_of([&] { seq->push_back("act", nn::ReLU()); }).find("submodule 'act' is already registered"),
             std::string::npos);
 }
+
+TEST(ModuleApply, VisitsEveryModuleDepthFirst) {
+  Net net;
+  std::vector<std::string> seen;
+  net->apply([&](const std::string& name, nn::Module& m) { seen.push_back(name + "=" + m.name()); });
+  EXPECT_EQ(seen, (std::vector<std::string>{"=Net", "fc1=Linear", "act=ReLU", "fc2=Linear"}));
+  // Custom initialisation through apply.
+  net->apply([](nn::Module& m) {
+    if (auto* lin = dynamic_cast<nn::LinearImpl*>(&m)) nabla::nn::init::ones_(lin->weight);
+  });
+  EXPECT_EQ(net->fc2->weight.sum().item<double>(), 3.0);
+  EXPECT_TRUE(net->fc2->weight.is_leaf());
+}
+
+TEST(ModuleRegistration, NonLeafParameterIsAnError) {
+  nn::Module m;
+  nabla::Tensor w = nabla::ones({2}).requires_grad_();
+  std::string msg = error_of([&] { m.register_parameter("w2", w * 2); });
+  EXPECT_NE(msg.find("register_parameter: parameter 'w2' is not a leaf"), std::string::npos) << msg;
+  m.register_parameter("w2", (w * 2).detach());
+  EXPECT_TRUE(m.named_parameters()["w2"].requires_grad());
+  m.register_parameter("frozen", nabla::ones({2}), /*requires_grad=*/false);
+  EXPECT_FALSE(m.named_parameters()["frozen"].requires_grad());
+}

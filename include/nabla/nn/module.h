@@ -2,6 +2,7 @@
 // nabla::nn::Module: the base of every layer (parameters, buffers, submodules, train/eval, state_dict),
 // and ModuleHolder / NABLA_MODULE, the shared-pointer handles (`nn::Linear` wraps `LinearImpl`) as in LibTorch.
 #include <concepts>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -128,6 +129,11 @@ class Module : public std::enable_shared_from_this<Module> {
   std::vector<std::shared_ptr<Module>> modules(bool include_self = true);
   OrderedDict<std::string, std::shared_ptr<Module>> named_modules(const std::string& name_prefix = "",
                                                                   bool include_self = true);
+
+  /// Calls fn on this module, then on every submodule depth first (e.g. custom initialisation).
+  void apply(const std::function<void(Module&)>& fn);
+  /// As apply, with each module's dotted name ("" for this one).
+  void apply(const std::function<void(const std::string&, Module&)>& fn, const std::string& name_prefix = "");
 
   /// Sets training mode here and in every submodule.
   virtual void train(bool on = true);
