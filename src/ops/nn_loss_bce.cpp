@@ -22,6 +22,15 @@ Tensor reduce_loss(const Tensor& loss, Reduction r) {
   NABLA_FAIL("loss: unknown reduction");
 }
 
+// True when a tensor of shape `a` broadcasts to exactly `shape`.
+bool broadcasts_to(IntArrayRef a, IntArrayRef shape) {
+  if (a.size() > shape.size()) return false;
+  const size_t off = shape.size() - a.size();
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != 1 && a[i] != shape[off + i]) return false;
+  return true;
+}
+
 void check_bce_args(const Tensor& input, const Tensor& target, const Tensor& weight, const char* op) {
   NABLA_CHECK(input.defined() && target.defined(), op, ": input or target is an undefined tensor");
   NABLA_CHECK(input.is_floating_point(), op, ": expected floating-point input, but got ", input.dtype());
@@ -31,8 +40,8 @@ void check_bce_args(const Tensor& input, const Tensor& target, const Tensor& wei
               " must equal the input shape ", input.sizes().vec());
   if (weight.defined()) {
     NABLA_CHECK(weight.is_floating_point(), op, ": expected a floating-point weight, but got ", weight.dtype());
-    NABLA_CHECK(broadcast_shapes(weight.sizes(), input.sizes(), op) == input.sizes().vec(), op, ": weight shape ",
-                weight.sizes().vec(), " does not broadcast to the input shape ", input.sizes().vec());
+    NABLA_CHECK(broadcasts_to(weight.sizes(), input.sizes()), op, ": weight shape ", weight.sizes().vec(),
+                " does not broadcast to the input shape ", input.sizes().vec());
   }
 }
 
@@ -45,8 +54,8 @@ Tensor clamped_log(const Tensor& x) {
 // softplus(-x) = log(1 + exp(-x)), stable for any x: both branches only exponentiate non-positive numbers.
 Tensor softplus_neg(const Tensor& x) {
   const Tensor pos = x >= 0.0;
-  const Tensor xp = where(pos, x, 0.0);   // x where x >= 0, else 0
-  const Tensor xn = where(pos, 0.0, x);   // x where x < 0, else 0
+  const Tensor xp = where(pos, x, 0.0);  // x where x >= 0, else 0
+  const Tensor xn = where(pos, 0.0, x);  // x where x < 0, else 0
   return where(pos, log1p(exp(-xp)), log1p(exp(xn)) - xn);
 }
 
@@ -94,8 +103,8 @@ Tensor nn::functional::binary_cross_entropy_with_logits(const Tensor& input, con
   if (pos_weight.defined()) {
     NABLA_CHECK(pos_weight.is_floating_point(), op, ": expected a floating-point pos_weight, but got ",
                 pos_weight.dtype());
-    NABLA_CHECK(broadcast_shapes(pos_weight.sizes(), input.sizes(), op) == input.sizes().vec(), op,
-                ": pos_weight shape ", pos_weight.sizes().vec(), " does not broadcast to the input shape ", input.sizes().vec(),
+    NABLA_CHECK(broadcasts_to(pos_weight.sizes(), input.sizes()), op, ": pos_weight shape ", pos_weight.sizes().vec(),
+                " does not broadcast to the input shape ", input.sizes().vec(),
                 " (give one weight per class, the last dim)");
     const Tensor log_weight = (pos_weight - 1.0) * target + 1.0;
     loss = (1.0 - target) * input + log_weight * softplus_neg(input);

@@ -38,8 +38,8 @@ int64_t check_class_target(const Tensor& input, const Tensor& target, const char
   std::vector<int64_t> want;
   for (int64_t d = 0; d < input.dim(); ++d)
     if (d != class_dim) want.push_back(input.size(d));
-  NABLA_CHECK(target.sizes().vec() == want, op, ": expected target of shape ", want,
-              " for input of shape ", input.sizes().vec(), " (N, C, d1..), but got ", target.sizes().vec());
+  NABLA_CHECK(target.sizes().vec() == want, op, ": expected target of shape ", want, " for input of shape ",
+              input.sizes().vec(), " (N, C, d1..), but got ", target.sizes().vec());
   return input.size(class_dim);
 }
 
@@ -49,8 +49,8 @@ NllParts nll_parts(const Tensor& logp, const Tensor& target_in, const Tensor& we
   const int64_t classes = check_class_target(logp, target_in, op);
   check_weight(weight, classes, op);
   const Tensor target = target_in.to(kInt64);
-  const Tensor keep = target != ignore_index;             // (N, d1..) bool
-  const Tensor safe = where(keep, target, int64_t(0));    // ignored -> class 0, then zero-weighted
+  const Tensor keep = target != ignore_index;           // (N, d1..) bool
+  const Tensor safe = where(keep, target, int64_t(0));  // ignored -> class 0, then zero-weighted
   if (safe.numel() > 0) {
     const int64_t lo = safe.min().item<int64_t>();
     const int64_t hi = safe.max().item<int64_t>();
@@ -109,8 +109,8 @@ Tensor nn::functional::cross_entropy(const Tensor& input, const Tensor& target,
   if (target.is_floating_point()) {
     // Class probabilities, same shape as input.
     NABLA_CHECK(target.sizes() == input.sizes(), op, ": a floating-point target holds class probabilities and must ",
-                "have the input's shape ", input.sizes().vec(), ", but got ", target.sizes().vec(), " (", target.dtype(),
-                "); for class indices pass a kInt64 target of shape (N, d1..)");
+                "have the input's shape ", input.sizes().vec(), ", but got ", target.sizes().vec(), " (",
+                target.dtype(), "); for class indices pass a kInt64 target of shape (N, d1..)");
     NABLA_CHECK(options.ignore_index() < 0, op, ": ignore_index is not supported for class-probability targets");
     Tensor t = ls > 0 ? target * (1.0 - ls) + ls / static_cast<double>(classes) : target;
     Tensor prod = logp * t;

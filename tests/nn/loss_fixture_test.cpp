@@ -25,7 +25,8 @@ std::string fixture_dir() {
 Tensor decode(const json& j) {
   const std::vector<int64_t> shape = j.at("shape").get<std::vector<int64_t>>();
   const std::string dtype = j.at("dtype");
-  if (dtype == "int64") return tensor(j.at("data").get<std::vector<int64_t>>(), TensorOptions().dtype(kInt64)).reshape(shape);
+  if (dtype == "int64")
+    return tensor(j.at("data").get<std::vector<int64_t>>(), TensorOptions().dtype(kInt64)).reshape(shape);
   Tensor t = tensor(j.at("data").get<std::vector<double>>(), TensorOptions().dtype(kFloat64)).reshape(shape);
   return dtype == "float32" ? t.to(kFloat32) : t;
 }
@@ -55,14 +56,15 @@ Tensor run_loss(const json& c, const Tensor& x, const Tensor& t) {
     return F::binary_cross_entropy_with_logits(
         x, t, F::BinaryCrossEntropyWithLogitsFuncOptions().weight(weight).pos_weight(pos_weight).reduction(red));
   if (fn == "nll_loss")
-    return F::nll_loss(x, t, F::NLLLossFuncOptions().weight(weight).ignore_index(a.value("ignore_index", -100))
-                                 .reduction(red));
+    return F::nll_loss(
+        x, t, F::NLLLossFuncOptions().weight(weight).ignore_index(a.value("ignore_index", -100)).reduction(red));
   if (fn == "cross_entropy")
-    return F::cross_entropy(x, t, F::CrossEntropyFuncOptions()
-                                      .weight(weight)
-                                      .ignore_index(a.value("ignore_index", -100))
-                                      .label_smoothing(a.value("label_smoothing", 0.0))
-                                      .reduction(red));
+    return F::cross_entropy(x, t,
+                            F::CrossEntropyFuncOptions()
+                                .weight(weight)
+                                .ignore_index(a.value("ignore_index", -100))
+                                .label_smoothing(a.value("label_smoothing", 0.0))
+                                .reduction(red));
   if (fn == "kl_div") {
     F::KLDivFuncOptions o = red_name == "batchmean" ? F::KLDivFuncOptions(kBatchMean) : F::KLDivFuncOptions(red);
     return F::kl_div(x, t, o.log_target(a.value("log_target", false)));

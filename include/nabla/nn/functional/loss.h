@@ -14,12 +14,15 @@ inline constexpr BatchMean kBatchMean{};
 
 namespace nn::functional {
 
-#define NABLA_LOSS_ARG(T, name, init)                          \
- public:                                                       \
-  auto& name(const T& v) { name##_ = v; return *this; }        \
-  const T& name() const { return name##_; }                    \
-                                                               \
- private:                                                      \
+#define NABLA_LOSS_ARG(T, name, init)       \
+ public:                                    \
+  auto& name(const T& v) {                  \
+    name##_ = v;                            \
+    return *this;                           \
+  }                                         \
+  const T& name() const { return name##_; } \
+                                            \
+ private:                                   \
   T name##_ = init
 
 struct L1LossFuncOptions {
@@ -71,7 +74,10 @@ struct KLDivFuncOptions {
     mode_ = r == kNone ? Mode::None : r == kSum ? Mode::Sum : Mode::Mean;
     return *this;
   }
-  KLDivFuncOptions& reduction(BatchMean) { mode_ = Mode::BatchMean; return *this; }
+  KLDivFuncOptions& reduction(BatchMean) {
+    mode_ = Mode::BatchMean;
+    return *this;
+  }
   Mode reduction() const { return mode_; }
   NABLA_LOSS_ARG(bool, log_target, false);
 
