@@ -59,6 +59,9 @@ Tensor softplus_neg(const Tensor& x) {
   return where(pos, log1p(exp(-xp)), log1p(exp(xn)) - xn);
 }
 
+// PyTorch clamps x (1 - x) at a float 1e-12 (EPSILON in its BCE backward), also for float64.
+constexpr double kBceEps = static_cast<double>(1e-12f);
+
 // Unweighted element-wise BCE: x, y (S) -> -(y log x + (1 - y) log(1 - x)) (S), logs clamped at -100.
 struct BinaryCrossEntropyFn : autograd::Function<BinaryCrossEntropyFn> {
   static Tensor forward(autograd::AutogradContext* ctx, const Tensor& x, const Tensor& y) {
@@ -69,7 +72,7 @@ struct BinaryCrossEntropyFn : autograd::Function<BinaryCrossEntropyFn> {
     const autograd::tensor_list s = ctx->get_saved_variables();
     const Tensor &x = s[0], &y = s[1];
     // d/dx = (x - y) / max(x (1 - x), eps) as PyTorch; d/dy = log(1 - x) - log(x), both logs clamped.
-    return {g[0] * (x - y) / (x * (1.0 - x)).clamp_min(1e-12), g[0] * (clamped_log(1.0 - x) - clamped_log(x))};
+    return {g[0] * (x - y) / (x * (1.0 - x)).clamp_min(kBceEps), g[0] * (clamped_log(1.0 - x) - clamped_log(x))};
   }
 };
 

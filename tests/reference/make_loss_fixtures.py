@@ -109,6 +109,10 @@ for red in REDS:
 case("bce", "binary_cross_entropy", "endpoints",
      lambda g: (torch.tensor([0.0, 1.0, 0.5, 1e-300, 0.3], dtype=torch.float64),
                 torch.tensor([0.0, 1.0, 1.0, 0.0, 0.7], dtype=torch.float64), {}), {"reduction": "none"})
+# Mismatched endpoints: loss 100 (the clamp), gradient (x - y) / 1e-12 as PyTorch.
+case("bce", "binary_cross_entropy", "endpoints_mismatched",
+     lambda g: (torch.tensor([0.0, 1.0, 0.25], dtype=torch.float64),
+                torch.tensor([1.0, 0.0, 0.5], dtype=torch.float64), {}), {"reduction": "sum"})
 case("bce", "binary_cross_entropy_with_logits", "extreme_logits",
      lambda g: (torch.tensor([-800.0, -50.0, -1e-3, 0.0, 1e-3, 50.0, 800.0], dtype=torch.float64),
                 rand(g, 7), {"pos_weight": torch.tensor([2.0], dtype=torch.float64)}), {"reduction": "none"})

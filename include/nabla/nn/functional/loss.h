@@ -107,4 +107,16 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const CrossEntro
 Tensor kl_div(const Tensor& input, const Tensor& target, const KLDivFuncOptions& options = {});
 
 }  // namespace nn::functional
+
+// The module option names LibTorch gives the same structs (torch::nn::CrossEntropyLossOptions, ...).
+namespace nn {
+using L1LossOptions = functional::L1LossFuncOptions;
+using SmoothL1LossOptions = functional::SmoothL1LossFuncOptions;
+using HuberLossOptions = functional::HuberLossFuncOptions;
+using BCELossOptions = functional::BinaryCrossEntropyFuncOptions;
+using BCEWithLogitsLossOptions = functional::BinaryCrossEntropyWithLogitsFuncOptions;
+using NLLLossOptions = functional::NLLLossFuncOptions;
+using CrossEntropyLossOptions = functional::CrossEntropyFuncOptions;
+using KLDivLossOptions = functional::KLDivFuncOptions;
+}  // namespace nn
 }  // namespace nabla
