@@ -68,8 +68,8 @@ double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, d
   if (norms.empty()) return 0.0;
   double total = 0;
   if (std::isinf(norm_type)) {
-    for (double n : norms) total = std::isnan(n) || std::isnan(total) ? std::numeric_limits<double>::quiet_NaN()
-                                                                      : std::max(total, n);
+    for (double n : norms)
+      total = std::isnan(n) || std::isnan(total) ? std::numeric_limits<double>::quiet_NaN() : std::max(total, n);
   } else if (norm_type == 0) {
     for (double n : norms) total += n != 0 ? 1 : 0;
   } else {

@@ -8,8 +8,8 @@
 #include <cmath>
 
 #include "nabla/autograd/grad_mode.h"
-#include "nabla/optim/adamw.h"
 #include "nabla/ops/factory.h"
+#include "nabla/optim/adamw.h"
 #include "optim/fused.h"
 
 namespace nabla::optim {

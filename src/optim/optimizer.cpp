@@ -44,8 +44,8 @@ void Optimizer::add_param_group(const OptimizerParamGroup& param_group) {
                 "; only Float and Double tensors can be optimized");
     NABLA_CHECK(p.requires_grad(), "optimizer: parameter ", i, " (sizes ", p.sizes().vec(),
                 ") does not require grad; call requires_grad_() on it or leave it out");
-    NABLA_CHECK(p.is_leaf(), "optimizer: can't optimize a non-leaf Tensor (parameter ", i, ", sizes ",
-                p.sizes().vec(), "); optimize the leaf it was computed from, or detach() it and requires_grad_()");
+    NABLA_CHECK(p.is_leaf(), "optimizer: can't optimize a non-leaf Tensor (parameter ", i, ", sizes ", p.sizes().vec(),
+                "); optimize the leaf it was computed from, or detach() it and requires_grad_()");
     NABLA_CHECK(seen.insert(p.impl_ptr().get()).second, "optimizer: parameter ", i, " (sizes ", p.sizes().vec(),
                 ") appears more than once (in this group or in another); pass each parameter once");
   }
@@ -97,8 +97,10 @@ ParamView param_view(const Tensor& p, const char* op) {
 }
 
 void ParamView::finish() {
-  if (!param.is_same(original)) original.copy_(param);
-  else original.bump_version();
+  if (!param.is_same(original))
+    original.copy_(param);
+  else
+    original.bump_version();
 }
 
 }  // namespace detail

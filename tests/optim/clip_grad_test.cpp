@@ -64,8 +64,9 @@ TEST(ClipGradNorm, Float32Grads) {
 TEST(ClipGradNorm, NonFinite) {
   auto ps = two_params();
   ps[0].set_grad(f64({INFINITY, 1.0}));
-  EXPECT_NE(error_of([&] { nn::utils::clip_grad_norm_(ps, 1.0, 2.0, true); })
-                .find("clip_grad_norm_: the total norm of order 2 of the gradients is non-finite"),
+  EXPECT_NE(error_of([&] {
+              nn::utils::clip_grad_norm_(ps, 1.0, 2.0, true);
+            }).find("clip_grad_norm_: the total norm of order 2 of the gradients is non-finite"),
             std::string::npos);
   expect_close(ps[1].grad(), {12.0});  // untouched when it throws
   EXPECT_TRUE(std::isinf(nn::utils::clip_grad_norm_(ps, 1.0)));

@@ -38,46 +38,71 @@ Tensor matrix(const json& rows) {
 // Sets every option named in `o` on opts; fails the test on a key the optimizer does not have.
 void apply(optim::SGDOptions& opts, const json& o) {
   for (auto& [k, v] : o.items()) {
-    if (k == "lr") opts.lr(v.get<double>());
-    else if (k == "momentum") opts.momentum(v.get<double>());
-    else if (k == "dampening") opts.dampening(v.get<double>());
-    else if (k == "weight_decay") opts.weight_decay(v.get<double>());
-    else if (k == "nesterov") opts.nesterov(v.get<bool>());
-    else ADD_FAILURE() << "SGD has no option " << k;
+    if (k == "lr")
+      opts.lr(v.get<double>());
+    else if (k == "momentum")
+      opts.momentum(v.get<double>());
+    else if (k == "dampening")
+      opts.dampening(v.get<double>());
+    else if (k == "weight_decay")
+      opts.weight_decay(v.get<double>());
+    else if (k == "nesterov")
+      opts.nesterov(v.get<bool>());
+    else
+      ADD_FAILURE() << "SGD has no option " << k;
   }
 }
 template <typename O>  // AdamOptions, AdamWOptions
 void apply_adam(O& opts, const json& o) {
   for (auto& [k, v] : o.items()) {
-    if (k == "lr") opts.lr(v.template get<double>());
-    else if (k == "betas") opts.betas({v[0].template get<double>(), v[1].template get<double>()});
-    else if (k == "eps") opts.eps(v.template get<double>());
-    else if (k == "weight_decay") opts.weight_decay(v.template get<double>());
-    else if (k == "amsgrad") opts.amsgrad(v.template get<bool>());
-    else ADD_FAILURE() << "Adam has no option " << k;
+    if (k == "lr")
+      opts.lr(v.template get<double>());
+    else if (k == "betas")
+      opts.betas({v[0].template get<double>(), v[1].template get<double>()});
+    else if (k == "eps")
+      opts.eps(v.template get<double>());
+    else if (k == "weight_decay")
+      opts.weight_decay(v.template get<double>());
+    else if (k == "amsgrad")
+      opts.amsgrad(v.template get<bool>());
+    else
+      ADD_FAILURE() << "Adam has no option " << k;
   }
 }
 void apply(optim::AdamOptions& opts, const json& o) { apply_adam(opts, o); }
 void apply(optim::AdamWOptions& opts, const json& o) { apply_adam(opts, o); }
 void apply(optim::RMSpropOptions& opts, const json& o) {
   for (auto& [k, v] : o.items()) {
-    if (k == "lr") opts.lr(v.get<double>());
-    else if (k == "alpha") opts.alpha(v.get<double>());
-    else if (k == "eps") opts.eps(v.get<double>());
-    else if (k == "weight_decay") opts.weight_decay(v.get<double>());
-    else if (k == "momentum") opts.momentum(v.get<double>());
-    else if (k == "centered") opts.centered(v.get<bool>());
-    else ADD_FAILURE() << "RMSprop has no option " << k;
+    if (k == "lr")
+      opts.lr(v.get<double>());
+    else if (k == "alpha")
+      opts.alpha(v.get<double>());
+    else if (k == "eps")
+      opts.eps(v.get<double>());
+    else if (k == "weight_decay")
+      opts.weight_decay(v.get<double>());
+    else if (k == "momentum")
+      opts.momentum(v.get<double>());
+    else if (k == "centered")
+      opts.centered(v.get<bool>());
+    else
+      ADD_FAILURE() << "RMSprop has no option " << k;
   }
 }
 void apply(optim::AdagradOptions& opts, const json& o) {
   for (auto& [k, v] : o.items()) {
-    if (k == "lr") opts.lr(v.get<double>());
-    else if (k == "lr_decay") opts.lr_decay(v.get<double>());
-    else if (k == "weight_decay") opts.weight_decay(v.get<double>());
-    else if (k == "initial_accumulator_value") opts.initial_accumulator_value(v.get<double>());
-    else if (k == "eps") opts.eps(v.get<double>());
-    else ADD_FAILURE() << "Adagrad has no option " << k;
+    if (k == "lr")
+      opts.lr(v.get<double>());
+    else if (k == "lr_decay")
+      opts.lr_decay(v.get<double>());
+    else if (k == "weight_decay")
+      opts.weight_decay(v.get<double>());
+    else if (k == "initial_accumulator_value")
+      opts.initial_accumulator_value(v.get<double>());
+    else if (k == "eps")
+      opts.eps(v.get<double>());
+    else
+      ADD_FAILURE() << "Adagrad has no option " << k;
   }
 }
 

@@ -165,25 +165,29 @@ TEST(OptimErrors, InvalidOptions) {
   Tensor w = param({1.0});
   EXPECT_NE(error_of([&] { optim::SGD({w}, optim::SGDOptions(-0.1)); }).find("SGD: invalid learning rate -0.1"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { optim::SGD({w}, optim::SGDOptions(0.1).nesterov(true)); })
-                .find("SGD: nesterov momentum requires a momentum > 0"),
+  EXPECT_NE(error_of([&] {
+              optim::SGD({w}, optim::SGDOptions(0.1).nesterov(true));
+            }).find("SGD: nesterov momentum requires a momentum > 0"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { optim::SGD({w}, optim::SGDOptions(0.1).momentum(0.9).dampening(0.1).nesterov(true)); })
-                .find("zero dampening"),
+  EXPECT_NE(error_of([&] {
+              optim::SGD({w}, optim::SGDOptions(0.1).momentum(0.9).dampening(0.1).nesterov(true));
+            }).find("zero dampening"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { optim::Adam({w}, optim::AdamOptions(0.1).betas({1.0, 0.999})); })
-                .find("Adam: invalid beta parameter at index 0: 1"),
+  EXPECT_NE(error_of([&] {
+              optim::Adam({w}, optim::AdamOptions(0.1).betas({1.0, 0.999}));
+            }).find("Adam: invalid beta parameter at index 0: 1"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { optim::AdamW({w}, optim::AdamWOptions(0.1).betas({0.9, -0.5})); })
-                .find("AdamW: invalid beta parameter at index 1: -0.5"),
+  EXPECT_NE(error_of([&] {
+              optim::AdamW({w}, optim::AdamWOptions(0.1).betas({0.9, -0.5}));
+            }).find("AdamW: invalid beta parameter at index 1: -0.5"),
             std::string::npos);
   EXPECT_NE(error_of([&] { optim::Adam({w}, optim::AdamOptions(-1)); }).find("Adam: invalid learning rate"),
             std::string::npos);
   EXPECT_NE(error_of([&] { optim::RMSprop({w}, optim::RMSpropOptions(0.1).alpha(-1)); }).find("RMSprop: invalid alpha"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { optim::Adagrad({w}, optim::AdagradOptions(0.1).lr_decay(-1)); })
-                .find("Adagrad: invalid lr_decay"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] { optim::Adagrad({w}, optim::AdagradOptions(0.1).lr_decay(-1)); }).find("Adagrad: invalid lr_decay"),
+      std::string::npos);
   // A group's options are checked at step time too (they can be changed after construction).
   optim::SGD opt({w}, optim::SGDOptions(0.1));
   opt.param_groups()[0].options().set_lr(-1);

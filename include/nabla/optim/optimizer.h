@@ -9,8 +9,8 @@
 
 /// LibTorch's TORCH_ARG: `Options& name(T)` setter (chainable), `const T& name() const` and `T& name()` getters.
 #define NABLA_OPTIM_ARG(T, name)                                  \
- public:                                                         \
-  inline auto name(const T& new_##name)->decltype(*this) {       \
+ public:                                                          \
+  inline auto name(const T& new_##name)->decltype(*this) {        \
     this->name##_ = new_##name;                                   \
     return *this;                                                 \
   }                                                               \
