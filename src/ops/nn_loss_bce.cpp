@@ -91,7 +91,7 @@ Tensor nn::functional::binary_cross_entropy(const Tensor& input, const Tensor& t
                 "); apply sigmoid first or use binary_cross_entropy_with_logits");
   }
   Tensor loss = BinaryCrossEntropyFn::apply(input, target);
-  if (weight.defined()) loss = loss * weight;
+  if (weight.defined()) loss = loss * weight.to(loss.dtype());  // a float64 weight keeps a float32 loss
   return reduce_loss(loss, options.reduction());
 }
 
@@ -109,12 +109,12 @@ Tensor nn::functional::binary_cross_entropy_with_logits(const Tensor& input, con
     NABLA_CHECK(broadcasts_to(pos_weight.sizes(), input.sizes()), op, ": pos_weight shape ", pos_weight.sizes().vec(),
                 " does not broadcast to the input shape ", input.sizes().vec(),
                 " (give one weight per class, the last dim)");
-    const Tensor log_weight = (pos_weight - 1.0) * target + 1.0;
+    const Tensor log_weight = (pos_weight.to(input.dtype()) - 1.0) * target + 1.0;
     loss = (1.0 - target) * input + log_weight * softplus_neg(input);
   } else {
     loss = (1.0 - target) * input + softplus_neg(input);
   }
-  if (weight.defined()) loss = loss * weight;
+  if (weight.defined()) loss = loss * weight.to(loss.dtype());  // a float64 weight keeps a float32 loss
   return reduce_loss(loss, options.reduction());
 }
 

@@ -173,3 +173,22 @@ TEST(LossGradcheck, FirstAndSecondOrderFloat64) {
 
 }  // namespace
 }  // namespace nabla::testing
+
+namespace nabla::testing {
+namespace {
+
+TEST(LossBehaviour, Float64WeightsKeepFloat32Loss) {
+  namespace F = nn::functional;
+  const Tensor w = tensor({1.0, 2.0}, TensorOptions().dtype(kFloat64));
+  const Tensor x = full({3, 2}, 0.25), y = full({3, 2}, 1.0);
+  EXPECT_EQ(F::binary_cross_entropy(x, y, F::BinaryCrossEntropyFuncOptions().weight(w)).dtype(), kFloat32);
+  EXPECT_EQ(F::binary_cross_entropy_with_logits(x, y, nn::BCEWithLogitsLossOptions().weight(w).pos_weight(w)).dtype(),
+            kFloat32);
+  EXPECT_EQ(F::cross_entropy(x, tensor({0, 1, 1}), F::CrossEntropyFuncOptions().weight(w)).dtype(), kFloat32);
+  // -log(0.25) * (1 + 2) * 3 / 6 elements
+  EXPECT_NEAR(F::binary_cross_entropy(x, y, F::BinaryCrossEntropyFuncOptions().weight(w)).item<double>(),
+              -std::log(0.25) * 1.5, 1e-6);
+}
+
+}  // namespace
+}  // namespace nabla::testing
