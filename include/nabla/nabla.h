@@ -15,6 +15,8 @@
 #include "nabla/core/tensor_options.h"
 #include "nabla/nn.h"
 #include "nabla/nn/functional.h"
+#include "nabla/nn/utils.h"
+#include "nabla/optim.h"
 #include "nabla/ops/elementwise.h"
 #include "nabla/ops/factory.h"
 #include "nabla/ops/linalg.h"

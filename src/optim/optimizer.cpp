@@ -42,8 +42,8 @@ void Optimizer::add_param_group(const OptimizerParamGroup& param_group) {
     NABLA_CHECK(p.defined(), "optimizer: parameter ", i, " of the group is an undefined tensor");
     NABLA_CHECK(p.is_floating_point(), "optimizer: parameter ", i, " has dtype ", p.dtype(),
                 "; only Float and Double tensors can be optimized");
-    NABLA_CHECK(p.requires_grad(), "optimizer: parameter ", i, " (sizes ", p.sizes().vec(),
-                ") does not require grad; call requires_grad_() on it or leave it out");
+    // A parameter that does not require grad is accepted, as in PyTorch (a frozen layer in
+    // model->parameters()): it never gets a gradient, so step() leaves it alone.
     NABLA_CHECK(p.is_leaf(), "optimizer: can't optimize a non-leaf Tensor (parameter ", i, ", sizes ", p.sizes().vec(),
                 "); optimize the leaf it was computed from, or detach() it and requires_grad_()");
     NABLA_CHECK(seen.insert(p.impl_ptr().get()).second, "optimizer: parameter ", i, " (sizes ", p.sizes().vec(),

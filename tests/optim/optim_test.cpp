@@ -196,9 +196,14 @@ TEST(OptimErrors, InvalidOptions) {
 }
 
 TEST(OptimErrors, BadParameters) {
+  // A frozen parameter (requires_grad false) is accepted, as in PyTorch, and never moves.
   Tensor frozen = f64({1.0});
-  EXPECT_NE(error_of([&] { optim::SGD({frozen}, optim::SGDOptions(0.1)); }).find("does not require grad"),
-            std::string::npos);
+  Tensor trained = param({1.0});
+  optim::SGD frozen_opt({frozen, trained}, optim::SGDOptions(0.1));
+  (frozen * trained).sum().backward();
+  frozen_opt.step();
+  EXPECT_EQ(frozen.item<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(trained.item<double>(), 1.0 - 0.1 * 1.0);
   Tensor leaf = param({1.0});
   Tensor non_leaf = leaf * 2.0;
   EXPECT_NE(error_of([&] { optim::Adam({non_leaf}); }).find("can't optimize a non-leaf Tensor"), std::string::npos);
