@@ -47,6 +47,12 @@ Tensor nn::functional::smooth_l1_loss(const Tensor& input, const Tensor& target,
   return reduce_loss(where(ad < beta, d * d * (0.5 / beta), ad - 0.5 * beta), options.reduction());
 }
 
+Tensor nn::functional::smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options,
+                                      double beta) {
+  SmoothL1LossFuncOptions o = options;
+  return smooth_l1_loss(input, target, o.beta(beta));
+}
+
 Tensor nn::functional::huber_loss(const Tensor& input, const Tensor& target, const HuberLossFuncOptions& options) {
   const double delta = options.delta();
   NABLA_CHECK(delta > 0, "huber_loss: delta must be positive, but got ", delta);

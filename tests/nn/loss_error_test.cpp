@@ -177,6 +177,15 @@ TEST(LossGradcheck, FirstAndSecondOrderFloat64) {
 namespace nabla::testing {
 namespace {
 
+TEST(LossBehaviour, SmoothL1BetaArgument) {
+  namespace F = nn::functional;
+  const Tensor x = tensor({0.0, 0.0}, TensorOptions().dtype(kFloat64)),
+               y = tensor({0.2, 3.0}, TensorOptions().dtype(kFloat64));
+  // beta 0.5: 0.5 * 0.04 / 0.5 = 0.04 and 3 - 0.25 = 2.75
+  EXPECT_NEAR(F::smooth_l1_loss(x, y, kSum, 0.5).item<double>(), 2.79, 1e-12);
+  EXPECT_NEAR(F::smooth_l1_loss(x, y, F::SmoothL1LossFuncOptions(kSum).beta(0.5)).item<double>(), 2.79, 1e-12);
+}
+
 TEST(LossBehaviour, Float64WeightsKeepFloat32Loss) {
   namespace F = nn::functional;
   const Tensor w = tensor({1.0, 2.0}, TensorOptions().dtype(kFloat64));

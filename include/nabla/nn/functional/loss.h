@@ -91,6 +91,8 @@ struct KLDivFuncOptions {
 Tensor l1_loss(const Tensor& input, const Tensor& target, const L1LossFuncOptions& options = {});
 /// 0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target); beta 0 is l1_loss.
 Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options = {});
+/// LibTorch's spelling with beta as a fourth argument (it overrides options.beta()).
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, const SmoothL1LossFuncOptions& options, double beta);
 /// 0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta).
 Tensor huber_loss(const Tensor& input, const Tensor& target, const HuberLossFuncOptions& options = {});
 /// -w (y log x + (1 - y) log(1 - x)), each log clamped at -100; input probabilities in [0, 1], target same shape.
