@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "backend/cpu/loops.h"
 #include "nabla/autograd/function.h"
 #include "nabla/nn/functional.h"
 #include "nabla/ops/elementwise.h"
@@ -128,17 +129,23 @@ struct CrossEntropyFn : autograd::Function<CrossEntropyFn> {
     double wsum = 0;
     for (int64_t k = 0; k < c; ++k) wsum += wp[k];
     const double sm = ls / static_cast<double>(c);
+    // Targets first (serially: a throw must not leave an OpenMP region), then the rows in parallel.
     double total = 0;
     for (int64_t i = 0; i < n; ++i) {
+      const int64_t ti = tp[i];
+      if (ti == ignore_index) continue;
+      NABLA_CHECK(ti >= 0 && ti < c, "cross_entropy: target ", ti, " is out of bounds for ", c, " classes (input ",
+                  x.sizes().vec(), "); expected 0 <= target < ", c, " or target == ignore_index (", ignore_index, ")");
+      total += static_cast<double>(wp[ti]);
+    }
+    cpu::parallel_for(n, n * c > cpu::kParallelThreshold, [&](int64_t i) {
       const int64_t ti = tp[i];
       const T* row = xp + i * c;
       if (ti == ignore_index) {
         lp[i] = 0;
         ap[i] = 0;
-        continue;
+        return;
       }
-      NABLA_CHECK(ti >= 0 && ti < c, "cross_entropy: target ", ti, " is out of bounds for ", c, " classes (input ",
-                  x.sizes().vec(), "); expected 0 <= target < ", c, " or target == ignore_index (", ignore_index, ")");
       T mx = row[0];
       for (int64_t k = 1; k < c; ++k) mx = std::max(mx, row[k]);
       double se = 0;
@@ -155,8 +162,7 @@ struct CrossEntropyFn : autograd::Function<CrossEntropyFn> {
       bp[i * c + ti] += static_cast<T>((1.0 - ls) * wt);
       lp[i] = static_cast<T>(l);
       ap[i] = static_cast<T>((1.0 - ls) * wt + sm * wsum);
-      total += wt;
-    }
+    });
     return total;
   }
 };

@@ -209,17 +209,21 @@ namespace {
 TEST(LossBehaviour, FusedCrossEntropyMatchesComposite) {
   namespace F = nn::functional;
   manual_seed(3);
-  Tensor x = (randn({37, 11}, TensorOptions().dtype(kFloat64)) * 3.0).requires_grad_(true);
-  Tensor t = randint(0, 11, {37});
-  Tensor w = rand({11}, TensorOptions().dtype(kFloat64)) + 0.5;
-  Tensor fused = F::cross_entropy(x, t, F::CrossEntropyFuncOptions().weight(w).reduction(kNone));
-  EXPECT_NE(fused.grad_fn()->name().find("CrossEntropyFn"), std::string::npos) << fused.grad_fn()->name();
-  Tensor comp = F::nll_loss(log_softmax(x, 1), t, F::NLLLossFuncOptions().weight(w).reduction(kNone));
-  expect_close(fused, values(comp), 1e-12);
-  const Tensor gw = rand({37}, TensorOptions().dtype(kFloat64));
-  Tensor g1 = autograd::grad({(fused * gw).sum()}, {x})[0];
-  Tensor g2 = autograd::grad({(comp * gw).sum()}, {x})[0];
-  expect_close(g1, values(g2), 1e-12);
+  // The second size is past the CPU parallel threshold (rows split over threads).
+  for (auto [n, c] : {std::pair<int64_t, int64_t>{37, 11}, {4000, 10}}) {
+    SCOPED_TRACE(n);
+    Tensor x = (randn({n, c}, TensorOptions().dtype(kFloat64)) * 3.0).requires_grad_(true);
+    Tensor t = randint(0, c, {n});
+    Tensor w = rand({c}, TensorOptions().dtype(kFloat64)) + 0.5;
+    Tensor fused = F::cross_entropy(x, t, F::CrossEntropyFuncOptions().weight(w).reduction(kNone));
+    EXPECT_NE(fused.grad_fn()->name().find("CrossEntropyFn"), std::string::npos) << fused.grad_fn()->name();
+    Tensor comp = F::nll_loss(log_softmax(x, 1), t, F::NLLLossFuncOptions().weight(w).reduction(kNone));
+    expect_close(fused, values(comp), 1e-12);
+    const Tensor gw = rand({n}, TensorOptions().dtype(kFloat64));
+    Tensor g1 = autograd::grad({(fused * gw).sum()}, {x})[0];
+    Tensor g2 = autograd::grad({(comp * gw).sum()}, {x})[0];
+    expect_close(g1, values(g2), 1e-12);
+  }
 }
 
 }  // namespace
