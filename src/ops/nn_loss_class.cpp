@@ -1,14 +1,9 @@
 // nn::functional::nll_loss, cross_entropy, kl_div: composites of differentiable ops (log_softmax, gather, sum):
 // no op-table rows of their own.
-#include <algorithm>
-#include <cmath>
 #include <string>
 
-#include "backend/cpu/loops.h"
-#include "nabla/autograd/function.h"
 #include "nabla/nn/functional.h"
 #include "nabla/ops/elementwise.h"
-#include "nabla/ops/factory.h"
 #include "nabla/ops/reduce.h"
 #include "nabla/ops/shape.h"
 
@@ -82,91 +77,6 @@ Tensor reduce_nll(const NllParts& p, Reduction r) {
   NABLA_FAIL("nll_loss: unknown reduction");
 }
 
-// Fused cross-entropy for the common case: logits x (N, C) on the CPU, class indices t (N), weight w (C).
-// One pass per row computes lse = logsumexp(x_i) and the per-sample loss
-//   l_i = (1 - ls) w_{t_i} (lse - x_{i,t_i}) + (ls / C) keep_i sum_c w_c (lse - x_ic),
-// and the total weight W = sum_i keep_i w_{t_i} (mean divides by it, as PyTorch). The backward,
-//   dl_i/dx_i = a_i softmax(x_i) - B_i  with  a_i = (1 - ls) w_{t_i} + (ls / C) keep_i sum_c w_c,
-//                                          B_ic = (1 - ls) w_{t_i} [c == t_i] + (ls / C) keep_i w_c,
-// is written with differentiable ops (softmax), so second derivatives stay correct.
-struct CrossEntropyFn : autograd::Function<CrossEntropyFn> {
-  static autograd::tensor_list forward(autograd::AutogradContext* ctx, const Tensor& x_in, const Tensor& target,
-                                       const Tensor& weight, int64_t ignore_index, double ls) {
-    const Tensor x = x_in.contiguous();
-    const Tensor t = target.contiguous();
-    const Tensor w = weight.contiguous();
-    const int64_t n = x.size(0), c = x.size(1);
-    Tensor loss = empty({n}, x.options());
-    Tensor a = empty({n}, x.options());
-    Tensor b = zeros({n, c}, x.options());
-    double total = 0;
-    if (x.dtype() == kFloat64) {
-      total = run<double>(x, t, w, loss, a, b, ignore_index, ls);
-    } else {
-      total = run<float>(x, t, w, loss, a, b, ignore_index, ls);
-    }
-    ctx->save_for_backward({x_in, a, b});
-    return {loss, full({}, total, x.options())};
-  }
-
-  static autograd::tensor_list backward(autograd::AutogradContext* ctx, autograd::tensor_list g) {
-    const autograd::tensor_list s = ctx->get_saved_variables();
-    const Tensor &x = s[0], &a = s[1], &b = s[2];
-    // g[0] (N); the total weight (output 1) does not depend on x.
-    return {g[0].unsqueeze(1) * (softmax(x, 1) * a.unsqueeze(1) - b), Tensor(), Tensor(), Tensor(), Tensor()};
-  }
-
-  template <typename T>
-  static double run(const Tensor& x, const Tensor& t, const Tensor& w, Tensor& loss, Tensor& a, Tensor& b,
-                    int64_t ignore_index, double ls) {
-    const int64_t n = x.size(0), c = x.size(1);
-    const T* xp = x.data_ptr<T>();
-    const int64_t* tp = t.data_ptr<int64_t>();
-    const T* wp = w.data_ptr<T>();
-    T* lp = loss.data_ptr<T>();
-    T* ap = a.data_ptr<T>();
-    T* bp = b.data_ptr<T>();
-    double wsum = 0;
-    for (int64_t k = 0; k < c; ++k) wsum += wp[k];
-    const double sm = ls / static_cast<double>(c);
-    // Targets first (serially: a throw must not leave an OpenMP region), then the rows in parallel.
-    double total = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      const int64_t ti = tp[i];
-      if (ti == ignore_index) continue;
-      NABLA_CHECK(ti >= 0 && ti < c, "cross_entropy: target ", ti, " is out of bounds for ", c, " classes (input ",
-                  x.sizes().vec(), "); expected 0 <= target < ", c, " or target == ignore_index (", ignore_index, ")");
-      total += static_cast<double>(wp[ti]);
-    }
-    cpu::parallel_for(n, n * c > cpu::kParallelThreshold, [&](int64_t i) {
-      const int64_t ti = tp[i];
-      const T* row = xp + i * c;
-      if (ti == ignore_index) {
-        lp[i] = 0;
-        ap[i] = 0;
-        return;
-      }
-      T mx = row[0];
-      for (int64_t k = 1; k < c; ++k) mx = std::max(mx, row[k]);
-      double se = 0;
-      for (int64_t k = 0; k < c; ++k) se += std::exp(static_cast<double>(row[k] - mx));
-      const double lse = static_cast<double>(mx) + std::log(se);
-      const double wt = wp[ti];
-      double l = (1.0 - ls) * wt * (lse - static_cast<double>(row[ti]));
-      if (ls > 0) {
-        double smooth = 0;
-        for (int64_t k = 0; k < c; ++k) smooth += static_cast<double>(wp[k]) * (lse - static_cast<double>(row[k]));
-        l += sm * smooth;
-        for (int64_t k = 0; k < c; ++k) bp[i * c + k] = static_cast<T>(sm * static_cast<double>(wp[k]));
-      }
-      bp[i * c + ti] += static_cast<T>((1.0 - ls) * wt);
-      lp[i] = static_cast<T>(l);
-      ap[i] = static_cast<T>((1.0 - ls) * wt + sm * wsum);
-    });
-    return total;
-  }
-};
-
 }  // namespace
 
 Tensor nn::functional::nll_loss(const Tensor& input, const Tensor& target, const NLLLossFuncOptions& options) {
@@ -194,13 +104,14 @@ Tensor nn::functional::cross_entropy(const Tensor& input, const Tensor& target,
     shape[class_dim] = classes;
     wb = weight.to(input.dtype()).reshape(shape);
   }
+  const Tensor logp = log_softmax(input, class_dim);
+
   if (target.is_floating_point()) {
     // Class probabilities, same shape as input.
     NABLA_CHECK(target.sizes() == input.sizes(), op, ": a floating-point target holds class probabilities and must ",
                 "have the input's shape ", input.sizes().vec(), ", but got ", target.sizes().vec(), " (",
                 target.dtype(), "); for class indices pass a kInt64 target of shape (N, d1..)");
     NABLA_CHECK(options.ignore_index() < 0, op, ": ignore_index is not supported for class-probability targets");
-    const Tensor logp = log_softmax(input, class_dim);
     Tensor t = ls > 0 ? target * (1.0 - ls) + ls / static_cast<double>(classes) : target;
     Tensor prod = logp * t;
     if (wb.defined()) prod = prod * wb;
@@ -215,22 +126,6 @@ Tensor nn::functional::cross_entropy(const Tensor& input, const Tensor& target,
     NABLA_FAIL("cross_entropy: unknown reduction");
   }
 
-  // The fused path: 2-D logits on the CPU with (N) class indices.
-  if (input.dim() == 2 && !input.is_cuda() && (input.dtype() == kFloat32 || input.dtype() == kFloat64)) {
-    check_class_target(input, target, op);
-    const Tensor w = weight.defined() ? weight.to(input.dtype()) : ones({classes}, input.options());
-    const autograd::tensor_list r = CrossEntropyFn::apply(input, target.to(kInt64), w, options.ignore_index(), ls);
-    switch (options.reduction()) {
-      case Reduction::None:
-        return r[0];
-      case Reduction::Sum:
-        return r[0].sum();
-      case Reduction::Mean:
-        return r[0].sum() / r[1].detach();
-    }
-    NABLA_FAIL("cross_entropy: unknown reduction");
-  }
-  const Tensor logp = log_softmax(input, class_dim);
   const NllParts p = nll_parts(logp, target, weight, options.ignore_index(), op);
   const Tensor nll = reduce_nll(p, options.reduction());
   if (ls == 0) return nll;
