@@ -1,5 +1,5 @@
 #pragma once
-// nabla::optim: SGD, Adam, AdamW, RMSprop and Adagrad over parameter groups.
+// nabla::optim: SGD, Adam, AdamW, RMSprop and Adagrad over parameter groups, and the LR schedulers.
 #include "nabla/optim/adagrad.h"
 #include "nabla/optim/adam.h"
 #include "nabla/optim/adamw.h"
