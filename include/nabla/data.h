@@ -1,0 +1,7 @@
+#pragma once
+// nabla::data: datasets (TensorDataset, MNIST), transforms (Normalize, Stack), samplers and the DataLoader.
+#include "nabla/data/dataloader.h"
+#include "nabla/data/datasets.h"
+#include "nabla/data/example.h"
+#include "nabla/data/samplers.h"
+#include "nabla/data/transforms.h"

@@ -1,0 +1,38 @@
+// TensorDataset: the rows of a tensor, optionally paired with the rows of a targets tensor.
+#include "nabla/data/datasets.h"
+#include "nabla/ops/shape.h"
+
+namespace nabla::data::datasets {
+namespace {
+Tensor stacked(const std::vector<Tensor>& tensors) {
+  NABLA_CHECK(!tensors.empty(), "TensorDataset: the list of tensors is empty");
+  return stack(tensors);
+}
+}  // namespace
+
+TensorDataset::TensorDataset(Tensor t) : tensor(std::move(t)) {
+  NABLA_CHECK(tensor.defined() && tensor.dim() >= 1,
+              "TensorDataset: needs a tensor with at least one dim (rows are examples), got ",
+              tensor.defined() ? "a 0-dim tensor" : "an undefined tensor");
+}
+
+TensorDataset::TensorDataset(const std::vector<Tensor>& tensors) : TensorDataset(stacked(tensors)) {}
+
+TensorDataset::TensorDataset(Tensor data, Tensor t) : TensorDataset(std::move(data)) {
+  targets = std::move(t);
+  NABLA_CHECK(targets.defined() && targets.dim() >= 1,
+              "TensorDataset: targets need at least one dim (one row per example)");
+  NABLA_CHECK(targets.size(0) == tensor.size(0), "TensorDataset: data has ", tensor.size(0), " rows (shape ",
+              tensor.sizes().vec(), ") but targets have ", targets.size(0), " (shape ", targets.sizes().vec(), ")");
+}
+
+Example<> TensorDataset::get(size_t index) {
+  const auto n = static_cast<size_t>(tensor.size(0));
+  NABLA_CHECK(index < n, "TensorDataset: index ", index, " is out of range for a dataset of size ", n);
+  const auto i = static_cast<int64_t>(index);
+  return Example<>(tensor[i], targets.defined() ? targets[i] : Tensor());
+}
+
+std::optional<size_t> TensorDataset::size() const { return static_cast<size_t>(tensor.size(0)); }
+
+}  // namespace nabla::data::datasets
