@@ -13,6 +13,7 @@
 #include "nabla/core/storage.h"
 #include "nabla/core/tensor.h"
 #include "nabla/core/tensor_options.h"
+#include "nabla/data.h"
 #include "nabla/nn.h"
 #include "nabla/nn/functional.h"
 #include "nabla/nn/utils.h"
