@@ -10,7 +10,8 @@ pkgs=(
   nlohmann-json3-dev   # the PyTorch fixture tests read JSON (and safetensors headers later)
   libcli11-dev         # the command line
   libfmt-dev
-  zlib1g-dev
+  zlib1g-dev           # .gz IDX files
+  dataset-fashion-mnist  # the real Fashion-MNIST (IDX .gz) at /usr/share/datasets/fashion-mnist
 )
 missing=()
 for p in "${pkgs[@]}"; do
