@@ -3,6 +3,7 @@
 #include "nabla/ops/elementwise.h"
 #include "nabla/ops/reduce.h"
 #include "nabla/ops/shape.h"
+#include "ops/nn_loss_common.h"
 
 namespace nabla {
 
@@ -14,16 +15,7 @@ Tensor nn::functional::mse_loss(const Tensor& input, const Tensor& target, const
               "; convert with .to(nabla::kFloat32)");
   broadcast_shapes(input.sizes(), target.sizes(), "mse_loss");  // names the op in a shape error
   const Tensor d = input - target;
-  const Tensor sq = d * d;
-  switch (options.reduction()) {
-    case Reduction::None:
-      return sq;
-    case Reduction::Sum:
-      return sq.sum();
-    case Reduction::Mean:
-      return sq.mean();
-  }
-  NABLA_FAIL("mse_loss: unknown reduction");
+  return ops::reduce_loss(d * d, options.reduction());
 }
 
 }  // namespace nabla

@@ -6,21 +6,11 @@
 #include "nabla/ops/elementwise.h"
 #include "nabla/ops/reduce.h"
 #include "nabla/ops/shape.h"
+#include "ops/nn_loss_common.h"
 
 namespace nabla {
+using ops::reduce_loss;
 namespace {
-
-Tensor reduce_loss(const Tensor& loss, Reduction r) {
-  switch (r) {
-    case Reduction::None:
-      return loss;
-    case Reduction::Sum:
-      return loss.sum();
-    case Reduction::Mean:
-      return loss.mean();
-  }
-  NABLA_FAIL("loss: unknown reduction");
-}
 
 // True when a tensor of shape `a` broadcasts to exactly `shape`.
 bool broadcasts_to(IntArrayRef a, IntArrayRef shape) {

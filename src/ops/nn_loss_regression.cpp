@@ -3,22 +3,11 @@
 #include "nabla/ops/elementwise.h"
 #include "nabla/ops/reduce.h"
 #include "nabla/ops/shape.h"
+#include "ops/nn_loss_common.h"
 
 namespace nabla {
+using ops::reduce_loss;
 namespace {
-
-// loss (S) -> (S) for kNone, 0-dim for kMean / kSum.
-Tensor reduce_loss(const Tensor& loss, Reduction r) {
-  switch (r) {
-    case Reduction::None:
-      return loss;
-    case Reduction::Sum:
-      return loss.sum();
-    case Reduction::Mean:
-      return loss.mean();
-  }
-  NABLA_FAIL("loss: unknown reduction");
-}
 
 // input, target broadcast to one shape S -> input - target (S), or nabla::Error naming `op`.
 Tensor checked_diff(const Tensor& input, const Tensor& target, const char* op) {
