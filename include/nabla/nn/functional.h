@@ -48,3 +48,4 @@ Tensor dropout(const Tensor& input, const DropoutFuncOptions& options = {});
 Tensor dropout(const Tensor& input, double p, bool train);
 }  // namespace nabla
 #include "nabla/nn/functional/loss.h"
+#include "nabla/nn/functional/norm.h"
