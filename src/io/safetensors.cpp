@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -141,6 +142,8 @@ struct Parsed {
 // Reads and validates the whole file. Every malformed input is a nabla::Error naming the file.
 Parsed read_file(const std::string& path, bool want_tensors) {
   const std::string where = "load: '" + path + "': ";
+  std::error_code ec;
+  NABLA_CHECK(!std::filesystem::is_directory(path, ec), where, "is a directory; pass the .safetensors file in it");
   std::ifstream in(path, std::ios::binary);
   NABLA_CHECK(in.is_open(), where, "cannot open the file: ", errno_text());
   in.seekg(0, std::ios::end);
