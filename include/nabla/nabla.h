@@ -14,6 +14,7 @@
 #include "nabla/core/tensor.h"
 #include "nabla/core/tensor_options.h"
 #include "nabla/data.h"
+#include "nabla/io.h"
 #include "nabla/nn.h"
 #include "nabla/nn/functional.h"
 #include "nabla/nn/utils.h"
