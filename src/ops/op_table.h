@@ -14,7 +14,8 @@ namespace nabla::ops {
   NABLA_OPS_REDUCE(NABLA_OP)                   \
   NABLA_OPS_SHAPE(NABLA_OP)                    \
   NABLA_OPS_LINALG(NABLA_OP)                   \
-  NABLA_OPS_NN(NABLA_OP)
+  NABLA_OPS_NN(NABLA_OP)                       \
+  NABLA_OPS_CONV(NABLA_OP)
 
 }  // namespace nabla::ops
 
@@ -24,6 +25,7 @@ namespace nabla::ops {
 #include "ops/table/shape.def"
 #include "ops/table/linalg.def"
 #include "ops/table/nn.def"
+#include "ops/table/conv.def"
 
 namespace nabla::ops {
 

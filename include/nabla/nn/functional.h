@@ -49,3 +49,4 @@ Tensor dropout(const Tensor& input, double p, bool train);
 }  // namespace nabla
 #include "nabla/nn/functional/loss.h"
 #include "nabla/nn/functional/norm.h"
+#include "nabla/nn/functional/conv.h"

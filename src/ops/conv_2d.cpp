@@ -1,0 +1,258 @@
+// conv2d by im2col + GEMM, and its two backward ops. Each is recorded; their backwards close over the three:
+//   y  = conv(x, w)             dx = bwd_input(g, w)      dw = bwd_weight(g, x)
+//   bwd_input(g, w):  d/dg = conv(gg, w),        d/dw = bwd_weight(g, gg)
+//   bwd_weight(g, x): d/dg = conv(x, ggw),       d/dx = bwd_input(g, ggw)
+// so gradients of any order are convolutions again.
+#include <vector>
+
+#include "autograd/record.h"
+#include "backend/cpu/gemm.h"
+#include "core/make.h"
+#include "nabla/nn/functional/conv.h"
+#include "nabla/ops/factory.h"
+#include "nabla/ops/reduce.h"
+
+namespace nabla {
+using autograd::record;
+using autograd::SavedVariable;
+using autograd::variable_list;
+using ops::OpId;
+
+namespace {
+
+struct ConvGeom {
+  int64_t N, C, H, W;     // input
+  int64_t O, Cg, kh, kw;  // weight (O, C/groups, kh, kw)
+  int64_t OH, OW;
+  int64_t sh, sw, ph, pw, dh, dw, groups;
+  int64_t L() const { return OH * OW; }
+  int64_t K() const { return Cg * kh * kw; }
+  int64_t Og() const { return O / groups; }
+};
+
+struct ConvParams {
+  int64_t sh, sw, ph, pw, dh, dw, groups;
+};
+
+ConvGeom geom(IntArrayRef xs, IntArrayRef ws, const ConvParams& p) {
+  ConvGeom g{xs[0], xs[1], xs[2], xs[3], ws[0], ws[1], ws[2], ws[3], 0, 0, p.sh, p.sw, p.ph, p.pw, p.dh, p.dw, p.groups};
+  g.OH = (g.H + 2 * g.ph - g.dh * (g.kh - 1) - 1) / g.sh + 1;
+  g.OW = (g.W + 2 * g.pw - g.dw * (g.kw - 1) - 1) / g.sw + 1;
+  return g;
+}
+
+Tensor plain_contiguous(const Tensor& t) {
+  Tensor a = detail::make_alias(t);
+  return a.is_contiguous() ? a : a.contiguous();
+}
+
+// x plane block (Cg, H, W) -> col (Cg*kh*kw, OH*OW)
+template <typename T>
+void im2col(const T* x, const ConvGeom& g, T* col) {
+  const int64_t rows = g.K(), L = g.L();
+#pragma omp parallel for schedule(static) if (rows * L >= 32768)
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t c = r / (g.kh * g.kw), i = (r / g.kw) % g.kh, j = r % g.kw;
+    T* dst = col + r * L;
+    const T* plane = x + c * g.H * g.W;
+    for (int64_t oh = 0; oh < g.OH; ++oh) {
+      const int64_t h = oh * g.sh - g.ph + i * g.dh;
+      T* d = dst + oh * g.OW;
+      if (h < 0 || h >= g.H) {
+        for (int64_t ow = 0; ow < g.OW; ++ow) d[ow] = T(0);
+        continue;
+      }
+      const T* src = plane + h * g.W;
+      for (int64_t ow = 0; ow < g.OW; ++ow) {
+        const int64_t w = ow * g.sw - g.pw + j * g.dw;
+        d[ow] = (w >= 0 && w < g.W) ? src[w] : T(0);
+      }
+    }
+  }
+}
+
+// col (Cg*kh*kw, OH*OW) added into x plane block (Cg, H, W). Parallel over channels (no two rows of one channel race).
+template <typename T>
+void col2im_add(const T* col, const ConvGeom& g, T* x) {
+  const int64_t L = g.L(), kk = g.kh * g.kw;
+#pragma omp parallel for schedule(static) if (g.K() * L >= 32768)
+  for (int64_t c = 0; c < g.Cg; ++c) {
+    T* plane = x + c * g.H * g.W;
+    for (int64_t ij = 0; ij < kk; ++ij) {
+      const int64_t i = ij / g.kw, j = ij % g.kw;
+      const T* src = col + (c * kk + ij) * L;
+      for (int64_t oh = 0; oh < g.OH; ++oh) {
+        const int64_t h = oh * g.sh - g.ph + i * g.dh;
+        if (h < 0 || h >= g.H) continue;
+        T* row = plane + h * g.W;
+        const T* s = src + oh * g.OW;
+        for (int64_t ow = 0; ow < g.OW; ++ow) {
+          const int64_t w = ow * g.sw - g.pw + j * g.dw;
+          if (w >= 0 && w < g.W) row[w] += s[ow];
+        }
+      }
+    }
+  }
+}
+
+// x (N, C, H, W), w (O, Cg, kh, kw) -> (N, O, OH, OW)
+Tensor conv_forward_kernel(const Tensor& x_, const Tensor& w_, const ConvGeom& g) {
+  Tensor x = plain_contiguous(x_), w = plain_contiguous(w_);
+  Tensor out = detail::make_empty({g.N, g.O, g.OH, g.OW}, x.dtype());
+  NABLA_DISPATCH_FLOATING(x.dtype(), "conv2d", [&] {
+    std::vector<scalar_t> col(static_cast<size_t>(g.K() * g.L()));
+    const scalar_t* px = x.data_ptr<scalar_t>();
+    const scalar_t* pw = w.data_ptr<scalar_t>();
+    scalar_t* po = out.data_ptr<scalar_t>();
+    for (int64_t n = 0; n < g.N; ++n)
+      for (int64_t gr = 0; gr < g.groups; ++gr) {
+        im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col.data());
+        // out[n, grp] (Og, L) = w[grp] (Og, K) @ col (K, L)
+        cpu::gemm<scalar_t>(false, false, g.Og(), g.L(), g.K(), 1, pw + gr * g.Og() * g.K(), g.K(), col.data(), g.L(),
+                            0, po + (n * g.O + gr * g.Og()) * g.L(), g.L());
+      }
+  });
+  return out;
+}
+
+// gy (N, O, OH, OW), w (O, Cg, kh, kw) -> gx (N, C, H, W)
+Tensor conv_backward_input_kernel(const Tensor& gy_, const Tensor& w_, const ConvGeom& g) {
+  Tensor gy = plain_contiguous(gy_), w = plain_contiguous(w_);
+  Tensor gx = zeros({g.N, g.C, g.H, g.W}, TensorOptions().dtype(gy.dtype()));
+  NABLA_DISPATCH_FLOATING(gy.dtype(), "conv2d_backward_input", [&] {
+    std::vector<scalar_t> col(static_cast<size_t>(g.K() * g.L()));
+    const scalar_t* pg = gy.data_ptr<scalar_t>();
+    const scalar_t* pw = w.data_ptr<scalar_t>();
+    scalar_t* px = gx.data_ptr<scalar_t>();
+    for (int64_t n = 0; n < g.N; ++n)
+      for (int64_t gr = 0; gr < g.groups; ++gr) {
+        // col (K, L) = w[grp]^T (K, Og) @ gy[n, grp] (Og, L)
+        cpu::gemm<scalar_t>(true, false, g.K(), g.L(), g.Og(), 1, pw + gr * g.Og() * g.K(), g.K(),
+                            pg + (n * g.O + gr * g.Og()) * g.L(), g.L(), 0, col.data(), g.L());
+        col2im_add(col.data(), g, px + (n * g.C + gr * g.Cg) * g.H * g.W);
+      }
+  });
+  return gx;
+}
+
+// gy (N, O, OH, OW), x (N, C, H, W) -> gw (O, Cg, kh, kw)
+Tensor conv_backward_weight_kernel(const Tensor& gy_, const Tensor& x_, const ConvGeom& g) {
+  Tensor gy = plain_contiguous(gy_), x = plain_contiguous(x_);
+  Tensor gw = zeros({g.O, g.Cg, g.kh, g.kw}, TensorOptions().dtype(gy.dtype()));
+  NABLA_DISPATCH_FLOATING(gy.dtype(), "conv2d_backward_weight", [&] {
+    std::vector<scalar_t> col(static_cast<size_t>(g.K() * g.L()));
+    const scalar_t* pg = gy.data_ptr<scalar_t>();
+    const scalar_t* px = x.data_ptr<scalar_t>();
+    scalar_t* pw = gw.data_ptr<scalar_t>();
+    for (int64_t n = 0; n < g.N; ++n)
+      for (int64_t gr = 0; gr < g.groups; ++gr) {
+        im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col.data());
+        // gw[grp] (Og, K) += gy[n, grp] (Og, L) @ col^T (L, K)
+        cpu::gemm<scalar_t>(false, true, g.Og(), g.K(), g.L(), 1, pg + (n * g.O + gr * g.Og()) * g.L(), g.L(),
+                            col.data(), g.L(), 1, pw + gr * g.Og() * g.K(), g.K());
+      }
+  });
+  return gw;
+}
+
+Tensor conv_op(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p);
+Tensor conv_backward_input(const Tensor& gy, const Tensor& w, IntArrayRef xshape, const ConvParams& p);
+Tensor conv_backward_weight(const Tensor& gy, const Tensor& x, IntArrayRef wshape, const ConvParams& p);
+
+Tensor conv_op(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) {
+  const ConvGeom g = geom(x.sizes(), w.sizes(), p);
+  Tensor out = conv_forward_kernel(x, w, g);
+  if (b.defined()) out = detail::make_alias(out + detail::make_alias(b).view({1, g.O, 1, 1}));
+  const bool needs = b.defined() ? autograd::needs_grad(x, w, b) : autograd::needs_grad(x, w);
+  if (needs) {
+    const bool gx = x.requires_grad(), gw = w.requires_grad(), gb = b.defined() && b.requires_grad();
+    std::vector<Tensor> inputs{x, w};
+    if (b.defined()) inputs.push_back(b);
+    record(OpId::Conv2d, inputs, out,
+           [sx = SavedVariable(gw ? x : Tensor()), sw = SavedVariable(gx ? w : Tensor()), gx, gw, gb,
+            has_b = b.defined(), xs = x.sizes().vec(), ws = w.sizes().vec(), p](const variable_list& gr) -> variable_list {
+             variable_list r;
+             r.push_back(gx ? conv_backward_input(gr[0], sw.unpack(), xs, p) : Tensor());
+             r.push_back(gw ? conv_backward_weight(gr[0], sx.unpack(), ws, p) : Tensor());
+             if (has_b) r.push_back(gb ? gr[0].sum({0, 2, 3}) : Tensor());
+             return r;
+           });
+  }
+  return out;
+}
+
+Tensor conv_backward_input(const Tensor& gy, const Tensor& w, IntArrayRef xshape, const ConvParams& p) {
+  const ConvGeom g = geom(xshape, w.sizes(), p);
+  Tensor gx = conv_backward_input_kernel(gy, w, g);
+  if (autograd::needs_grad(gy, w)) {
+    const bool gg = gy.requires_grad(), gw = w.requires_grad();
+    record(OpId::Conv2dBackwardInput, {gy, w}, gx,
+           [sg = SavedVariable(gw ? gy : Tensor()), sw = SavedVariable(gg ? w : Tensor()), gg, gw, ws = w.sizes().vec(),
+            p](const variable_list& gr) -> variable_list {
+             return {gg ? conv_op(gr[0], sw.unpack(), Tensor(), p) : Tensor(),
+                     gw ? conv_backward_weight(sg.unpack(), gr[0], ws, p) : Tensor()};
+           });
+  }
+  return gx;
+}
+
+Tensor conv_backward_weight(const Tensor& gy, const Tensor& x, IntArrayRef wshape, const ConvParams& p) {
+  const ConvGeom g = geom(x.sizes(), wshape, p);
+  Tensor gw = conv_backward_weight_kernel(gy, x, g);
+  if (autograd::needs_grad(gy, x)) {
+    const bool gg = gy.requires_grad(), gx = x.requires_grad();
+    record(OpId::Conv2dBackwardWeight, {gy, x}, gw,
+           [sg = SavedVariable(gx ? gy : Tensor()), sx = SavedVariable(gg ? x : Tensor()), gg, gx, xs = x.sizes().vec(),
+            p](const variable_list& gr) -> variable_list {
+             return {gg ? conv_op(sx.unpack(), gr[0], Tensor(), p) : Tensor(),
+                     gx ? conv_backward_input(sg.unpack(), gr[0], xs, p) : Tensor()};
+           });
+  }
+  return gw;
+}
+
+}  // namespace
+
+namespace nn::functional {
+
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Conv2dFuncOptions& o) {
+  const Tensor& bias = o.bias();
+  NABLA_CHECK(input.defined() && weight.defined(), "conv2d: input and weight must be defined tensors");
+  NABLA_CHECK(input.dim() == 4, "conv2d: expected input with 4 dims (N, C, H, W), got ", input.dim(), " dims (shape ",
+              input.sizes().vec(), ")");
+  NABLA_CHECK(weight.dim() == 4, "conv2d: expected weight with 4 dims (out_channels, in_channels/groups, kH, kW), got ",
+              weight.dim(), " dims (shape ", weight.sizes().vec(), ")");
+  const int64_t groups = o.groups();
+  NABLA_CHECK(groups >= 1, "conv2d: groups must be positive, got ", groups);
+  NABLA_CHECK(input.dtype() == weight.dtype(), "conv2d: input and weight must have the same dtype, got ", input.dtype(),
+              " and ", weight.dtype());
+  NABLA_CHECK(!input.is_cuda() && !weight.is_cuda(), "conv2d: only CPU tensors are supported");
+  for (int d = 0; d < 2; ++d) {
+    NABLA_CHECK(o.stride()[d] >= 1, "conv2d: stride must be positive, got (", o.stride()[0], ", ", o.stride()[1], ")");
+    NABLA_CHECK(o.padding()[d] >= 0, "conv2d: padding must be non-negative, got (", o.padding()[0], ", ",
+                o.padding()[1], ")");
+    NABLA_CHECK(o.dilation()[d] >= 1, "conv2d: dilation must be positive, got (", o.dilation()[0], ", ",
+                o.dilation()[1], ")");
+  }
+  NABLA_CHECK(weight.size(0) % groups == 0, "conv2d: out_channels (", weight.size(0), ") of weight ",
+              weight.sizes().vec(), " must be divisible by groups (", groups, ")");
+  NABLA_CHECK(input.size(1) == weight.size(1) * groups, "conv2d: input ", input.sizes().vec(), " has ", input.size(1),
+              " channels, but weight ", weight.sizes().vec(), " with groups=", groups, " expects ",
+              weight.size(1) * groups, " channels");
+  if (bias.defined()) {
+    NABLA_CHECK(bias.dim() == 1 && bias.size(0) == weight.size(0), "conv2d: expected bias of shape [", weight.size(0),
+                "], got ", bias.sizes().vec());
+    NABLA_CHECK(bias.dtype() == input.dtype(), "conv2d: bias dtype ", bias.dtype(), " differs from input dtype ",
+                input.dtype());
+  }
+  const ConvParams p{o.stride()[0], o.stride()[1], o.padding()[0], o.padding()[1], o.dilation()[0], o.dilation()[1],
+                     groups};
+  const ConvGeom g = geom(input.sizes(), weight.sizes(), p);
+  NABLA_CHECK(g.OH >= 1 && g.OW >= 1, "conv2d: input ", input.sizes().vec(), " (padded by (", p.ph, ", ", p.pw,
+              ")) is smaller than the dilated kernel ", weight.sizes().vec(), " with dilation (", p.dh, ", ", p.dw,
+              "): output would be ", g.OH, "x", g.OW);
+  return conv_op(input, weight, bias, p);
+}
+
+}  // namespace nn::functional
+}  // namespace nabla
