@@ -36,7 +36,7 @@ Tensor EmbeddingImpl::forward(const Tensor& input) {
 
 std::string EmbeddingImpl::extra_repr() const {
   std::ostringstream os;
-  os << "num_embeddings=" << options.num_embeddings() << ", embedding_dim=" << options.embedding_dim();
+  os << options.num_embeddings() << ", " << options.embedding_dim();  // PyTorch: "Embedding(10, 3, padding_idx=0)"
   if (options.padding_idx()) os << ", padding_idx=" << *options.padding_idx();
   return os.str();
 }

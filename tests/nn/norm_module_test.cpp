@@ -53,10 +53,11 @@ TEST(NormModule, Printing) {
   EXPECT_EQ(repr(*nn::LayerNorm(nn::LayerNormOptions({2, 3}).eps(1e-3))),
             "LayerNorm((2, 3), eps=0.001, elementwise_affine=true)");
   EXPECT_EQ(repr(*nn::GroupNorm(2, 6)), "GroupNorm(2, 6, eps=1e-05, affine=true)");
+  EXPECT_EQ(repr(*nn::Embedding(7, 2)), "Embedding(7, 2)");
   EXPECT_EQ(repr(*nn::Dropout2d(0.25)), "Dropout2d(p=0.25, inplace=false)");
   EXPECT_EQ(repr(*nn::Unflatten(1, std::vector<int64_t>{2, 3})), "Unflatten(dim=1, unflattened_size=(2, 3))");
   EXPECT_EQ(repr(*nn::Embedding(nn::EmbeddingOptions(10, 3).padding_idx(0))),
-            "Embedding(num_embeddings=10, embedding_dim=3, padding_idx=0)");
+            "Embedding(10, 3, padding_idx=0)");
 }
 
 TEST(NormModule, BatchNormEvalUsesRunningStatsAndNoStatsUsesBatch) {
