@@ -147,3 +147,14 @@ TEST(Conv2d, ResNetSizedLayerIsFast) {
   EXPECT_EQ(y.sizes().vec(), (Shape{64, 64, 14, 14}));
   EXPECT_LT(s, 5.0) << "conv2d forward+backward took " << s << " s";
 }
+
+TEST(Pool2d, MaxPoolGradcheckFirstAndSecondOrder) {
+  // max_pool2d is composed (argmax outside the graph + gather), so it has no table row; check it directly.
+  // Random (deterministic) values are distinct, so the argmax is stable under the finite-difference steps.
+  Tensor x = rand64({1, 2, 5, 6});
+  auto fn = [](const tensor_list& t) {
+    return tensor_list{F::max_pool2d(t[0], F::MaxPool2dFuncOptions(3).stride(2).padding(1).dilation({1, 2}))};
+  };
+  EXPECT_TRUE(autograd::gradcheck(fn, {x}));
+  EXPECT_TRUE(autograd::gradgradcheck(fn, {x}));
+}
