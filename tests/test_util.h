@@ -2,6 +2,8 @@
 // Helpers shared by the test binaries: flatten a tensor to doubles, compare, capture an error message.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,32 @@ inline void expect_close(const Tensor& got, const std::vector<double>& want, dou
   auto g = values(got);
   ASSERT_EQ(g.size(), want.size());
   for (size_t i = 0; i < g.size(); ++i) EXPECT_NEAR(g[i], want[i], tol) << "at flat index " << i;
+}
+
+/// Like expect_close on plain vectors, but NaN must match NaN and infinities must match exactly.
+inline void expect_near(const std::vector<double>& got, const std::vector<double>& want, double tol = 1e-12) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (std::isnan(want[i])) {
+      EXPECT_TRUE(std::isnan(got[i])) << "at " << i;
+    } else if (std::isinf(want[i])) {
+      EXPECT_EQ(got[i], want[i]) << "at " << i;
+    } else {
+      EXPECT_NEAR(got[i], want[i], tol) << "at " << i;
+    }
+  }
+}
+
+/// Runs f and expects a nabla::Error whose message contains every piece.
+template <typename F>
+void expect_error(F f, std::initializer_list<const char*> pieces) {
+  try {
+    f();
+    ADD_FAILURE() << "expected nabla::Error";
+  } catch (const nabla::Error& e) {
+    std::string msg = e.what();
+    for (const char* p : pieces) EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' not in: " << msg;
+  }
 }
 
 /// The message of the nabla::Error that f throws, or a marker text when it throws none.

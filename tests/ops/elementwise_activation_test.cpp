@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "nabla/nabla.h"
+#include "test_util.h"
 
 namespace nabla {
 namespace {
+using testing::expect_error;
 
 const TensorOptions kF64Grad = TensorOptions().dtype(kFloat64).requires_grad(true);
 const std::vector<double> kXs{-2.0, -0.5, 0.0, 0.5, 2.0};
@@ -34,16 +36,6 @@ void expect_near(const std::vector<double>& got, const std::vector<double>& want
   }
 }
 
-template <typename F>
-void expect_error(F f, std::initializer_list<const char*> pieces) {
-  try {
-    f();
-    ADD_FAILURE() << "expected nabla::Error";
-  } catch (const Error& e) {
-    std::string msg = e.what();
-    for (const char* p : pieces) EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' not in: " << msg;
-  }
-}
 
 std::vector<double> map(const std::vector<double>& xs, const std::function<double(double)>& f) {
   std::vector<double> r;

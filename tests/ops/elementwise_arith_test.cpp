@@ -9,9 +9,12 @@
 #include <vector>
 
 #include "nabla/nabla.h"
+#include "test_util.h"
 
 namespace nabla {
 namespace {
+using testing::expect_near;
+using testing::expect_error;
 
 const TensorOptions kF64Grad = TensorOptions().dtype(kFloat64).requires_grad(true);
 
@@ -24,30 +27,7 @@ std::vector<double> vals(const Tensor& t) {
 
 std::vector<int64_t> shape(const Tensor& t) { return t.sizes().vec(); }
 
-void expect_near(const std::vector<double>& got, const std::vector<double>& want, double tol = 1e-12) {
-  ASSERT_EQ(got.size(), want.size());
-  for (size_t i = 0; i < got.size(); ++i) {
-    if (std::isnan(want[i])) {
-      EXPECT_TRUE(std::isnan(got[i])) << "at " << i;
-    } else if (std::isinf(want[i])) {
-      EXPECT_EQ(got[i], want[i]) << "at " << i;
-    } else {
-      EXPECT_NEAR(got[i], want[i], tol) << "at " << i;
-    }
-  }
-}
 
-// Runs f, expects a nabla::Error whose message contains every piece.
-template <typename F>
-void expect_error(F f, std::initializer_list<const char*> pieces) {
-  try {
-    f();
-    ADD_FAILURE() << "expected nabla::Error";
-  } catch (const Error& e) {
-    std::string msg = e.what();
-    for (const char* p : pieces) EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' not in: " << msg;
-  }
-}
 
 // ---------------- type promotion ----------------
 TEST(ElementwisePromotion, IntPlusFloatTensorIsFloat) {
