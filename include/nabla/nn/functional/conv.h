@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <optional>
 
+#include "nabla/core/arg.h"
 #include "nabla/core/error.h"
 #include "nabla/core/tensor.h"
 
@@ -25,23 +26,12 @@ struct ExpandingArray2 {
 
 namespace nn::functional {
 
-#define NABLA_CONV_ARG(T, name, init)       \
- public:                                    \
-  auto& name(const T& v) {                  \
-    name##_ = v;                            \
-    return *this;                           \
-  }                                         \
-  const T& name() const { return name##_; } \
-                                            \
- private:                                   \
-  T name##_ = init
-
 struct Conv2dFuncOptions {
-  NABLA_CONV_ARG(Tensor, bias, Tensor());
-  NABLA_CONV_ARG(ExpandingArray2, stride, 1);
-  NABLA_CONV_ARG(ExpandingArray2, padding, 0);
-  NABLA_CONV_ARG(ExpandingArray2, dilation, 1);
-  NABLA_CONV_ARG(int64_t, groups, 1);
+  NABLA_ARG(Tensor, bias, Tensor());
+  NABLA_ARG(ExpandingArray2, stride, 1);
+  NABLA_ARG(ExpandingArray2, padding, 0);
+  NABLA_ARG(ExpandingArray2, dilation, 1);
+  NABLA_ARG(int64_t, groups, 1);
 };
 
 /// input (N, C, H, W), weight (O, C/groups, kh, kw), bias (O) -> (N, O, OH, OW) by im2col + GEMM.
@@ -49,11 +39,11 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Conv2dFuncOptions
 
 struct MaxPool2dFuncOptions {
   MaxPool2dFuncOptions(ExpandingArray2 kernel_size) : kernel_size_(kernel_size), stride_(kernel_size) {}  // NOLINT
-  NABLA_CONV_ARG(ExpandingArray2, kernel_size, 1);
-  NABLA_CONV_ARG(ExpandingArray2, stride, 1);  // defaults to kernel_size
-  NABLA_CONV_ARG(ExpandingArray2, padding, 0);
-  NABLA_CONV_ARG(ExpandingArray2, dilation, 1);
-  NABLA_CONV_ARG(bool, ceil_mode, false);
+  NABLA_ARG(ExpandingArray2, kernel_size, 1);
+  NABLA_ARG(ExpandingArray2, stride, 1);  // defaults to kernel_size
+  NABLA_ARG(ExpandingArray2, padding, 0);
+  NABLA_ARG(ExpandingArray2, dilation, 1);
+  NABLA_ARG(bool, ceil_mode, false);
 };
 
 /// (N, C, H, W) -> (N, C, OH, OW): the max of each window (padding counts as -inf); the gradient goes to the argmax.
@@ -61,12 +51,12 @@ Tensor max_pool2d(const Tensor& input, const MaxPool2dFuncOptions& options);
 
 struct AvgPool2dFuncOptions {
   AvgPool2dFuncOptions(ExpandingArray2 kernel_size) : kernel_size_(kernel_size), stride_(kernel_size) {}  // NOLINT
-  NABLA_CONV_ARG(ExpandingArray2, kernel_size, 1);
-  NABLA_CONV_ARG(ExpandingArray2, stride, 1);  // defaults to kernel_size
-  NABLA_CONV_ARG(ExpandingArray2, padding, 0);
-  NABLA_CONV_ARG(bool, ceil_mode, false);
-  NABLA_CONV_ARG(bool, count_include_pad, true);
-  NABLA_CONV_ARG(std::optional<int64_t>, divisor_override, std::nullopt);
+  NABLA_ARG(ExpandingArray2, kernel_size, 1);
+  NABLA_ARG(ExpandingArray2, stride, 1);  // defaults to kernel_size
+  NABLA_ARG(ExpandingArray2, padding, 0);
+  NABLA_ARG(bool, ceil_mode, false);
+  NABLA_ARG(bool, count_include_pad, true);
+  NABLA_ARG(std::optional<int64_t>, divisor_override, std::nullopt);
 };
 
 /// (N, C, H, W) -> (N, C, OH, OW): the mean of each window.
@@ -74,13 +64,12 @@ Tensor avg_pool2d(const Tensor& input, const AvgPool2dFuncOptions& options);
 
 struct AdaptiveAvgPool2dFuncOptions {
   AdaptiveAvgPool2dFuncOptions(ExpandingArray2 output_size) : output_size_(output_size) {}  // NOLINT
-  NABLA_CONV_ARG(ExpandingArray2, output_size, 1);
+  NABLA_ARG(ExpandingArray2, output_size, 1);
 };
 
 /// (N, C, H, W) -> (N, C, oh, ow): PyTorch's windows [floor(i*H/oh), ceil((i+1)*H/oh)).
 Tensor adaptive_avg_pool2d(const Tensor& input, const AdaptiveAvgPool2dFuncOptions& options);
 
-#undef NABLA_CONV_ARG
 
 }  // namespace nn::functional
 }  // namespace nabla

@@ -3,6 +3,7 @@
 // Every loss takes a Reduction (kNone keeps the per-element / per-sample shape; kMean, kSum give a 0-dim tensor).
 #include <cstdint>
 
+#include "nabla/core/arg.h"
 #include "nabla/core/tensor.h"
 #include "nabla/nn/functional.h"
 
@@ -14,56 +15,45 @@ inline constexpr BatchMean kBatchMean{};
 
 namespace nn::functional {
 
-#define NABLA_LOSS_ARG(T, name, init)       \
- public:                                    \
-  auto& name(const T& v) {                  \
-    name##_ = v;                            \
-    return *this;                           \
-  }                                         \
-  const T& name() const { return name##_; } \
-                                            \
- private:                                   \
-  T name##_ = init
-
 struct L1LossFuncOptions {
   L1LossFuncOptions(Reduction r = kMean) : reduction_(r) {}  // NOLINT
-  NABLA_LOSS_ARG(Reduction, reduction, kMean);
+  NABLA_ARG(Reduction, reduction, kMean);
 };
 
 struct SmoothL1LossFuncOptions {
   SmoothL1LossFuncOptions(Reduction r = kMean) : reduction_(r) {}  // NOLINT
-  NABLA_LOSS_ARG(Reduction, reduction, kMean);
-  NABLA_LOSS_ARG(double, beta, 1.0);
+  NABLA_ARG(Reduction, reduction, kMean);
+  NABLA_ARG(double, beta, 1.0);
 };
 
 struct HuberLossFuncOptions {
   HuberLossFuncOptions(Reduction r = kMean) : reduction_(r) {}  // NOLINT
-  NABLA_LOSS_ARG(Reduction, reduction, kMean);
-  NABLA_LOSS_ARG(double, delta, 1.0);
+  NABLA_ARG(Reduction, reduction, kMean);
+  NABLA_ARG(double, delta, 1.0);
 };
 
 struct BinaryCrossEntropyFuncOptions {
-  NABLA_LOSS_ARG(Tensor, weight, Tensor());
-  NABLA_LOSS_ARG(Reduction, reduction, kMean);
+  NABLA_ARG(Tensor, weight, Tensor());
+  NABLA_ARG(Reduction, reduction, kMean);
 };
 
 struct BinaryCrossEntropyWithLogitsFuncOptions {
-  NABLA_LOSS_ARG(Tensor, weight, Tensor());
-  NABLA_LOSS_ARG(Reduction, reduction, kMean);
-  NABLA_LOSS_ARG(Tensor, pos_weight, Tensor());
+  NABLA_ARG(Tensor, weight, Tensor());
+  NABLA_ARG(Reduction, reduction, kMean);
+  NABLA_ARG(Tensor, pos_weight, Tensor());
 };
 
 struct NLLLossFuncOptions {
-  NABLA_LOSS_ARG(Tensor, weight, Tensor());
-  NABLA_LOSS_ARG(int64_t, ignore_index, -100);
-  NABLA_LOSS_ARG(Reduction, reduction, kMean);
+  NABLA_ARG(Tensor, weight, Tensor());
+  NABLA_ARG(int64_t, ignore_index, -100);
+  NABLA_ARG(Reduction, reduction, kMean);
 };
 
 struct CrossEntropyFuncOptions {
-  NABLA_LOSS_ARG(Tensor, weight, Tensor());
-  NABLA_LOSS_ARG(int64_t, ignore_index, -100);
-  NABLA_LOSS_ARG(Reduction, reduction, kMean);
-  NABLA_LOSS_ARG(double, label_smoothing, 0.0);
+  NABLA_ARG(Tensor, weight, Tensor());
+  NABLA_ARG(int64_t, ignore_index, -100);
+  NABLA_ARG(Reduction, reduction, kMean);
+  NABLA_ARG(double, label_smoothing, 0.0);
 };
 
 struct KLDivFuncOptions {
@@ -79,13 +69,12 @@ struct KLDivFuncOptions {
     return *this;
   }
   Mode reduction() const { return mode_; }
-  NABLA_LOSS_ARG(bool, log_target, false);
+  NABLA_ARG(bool, log_target, false);
 
  private:
   Mode mode_ = Mode::Mean;
 };
 
-#undef NABLA_LOSS_ARG
 
 /// |input - target| reduced; shapes broadcast.
 Tensor l1_loss(const Tensor& input, const Tensor& target, const L1LossFuncOptions& options = {});
