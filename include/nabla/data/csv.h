@@ -1,0 +1,79 @@
+#pragma once
+// A dataset of numeric tables read from a delimited text file (CSV), in the style of MNIST and TensorDataset:
+// the whole file is parsed once into a features tensor (N, F) and a targets tensor (N).
+//
+// Parsing follows numpy.loadtxt: every cell is a number (1, -0.5, 1e-3, +2; nan and inf are accepted),
+// an empty cell is an error, spaces and tabs around a cell are ignored, blank lines are skipped,
+// "\n" and "\r\n" line ends both work, and a UTF-8 byte-order mark is ignored. A cell may be quoted
+// ("x1", "a ""b""") with the delimiter inside the quotes; a quoted cell may not span lines.
+// Every malformed input is a nabla::Error naming the file and, where it applies, the line and column.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "nabla/core/arg.h"
+#include "nabla/core/dtype.h"
+#include "nabla/data/datasets.h"
+
+namespace nabla::data::datasets {
+
+/// CSVOptions().delimiter(';').target_column("price").dtype(kFloat64)
+struct CSVOptions {
+  /// A column by name (a header cell, or "0", "1", ... without a header) or by index (negative counts from the end).
+  using Column = std::variant<int64_t, std::string>;
+
+  CSVOptions() = default;
+  /// The target column by name.
+  CSVOptions& target_column(const std::string& name) {
+    target_column_ = name;
+    return *this;
+  }
+  CSVOptions& target_column(const char* name) { return target_column(std::string(name)); }
+  /// The target column by index (0 is the first column, -1 the last).
+  CSVOptions& target_column(int64_t index) {
+    target_column_ = index;
+    return *this;
+  }
+  CSVOptions& target_column(int index) { return target_column(int64_t{index}); }
+  const Column& target_column() const { return target_column_; }
+
+  /// The first non-blank line holds column names (true) or data (false; columns are named "0", "1", ...).
+  NABLA_ARG(bool, header, true);
+  /// The one character between cells.
+  NABLA_ARG(char, delimiter, ',');
+  /// The feature columns by name, in this order; empty means every column but the target, in file order.
+  NABLA_ARG(std::vector<std::string>, feature_columns, {});
+  /// kFloat32 or kFloat64: the dtype of features().
+  NABLA_ARG(ScalarType, dtype, kFloat32);
+  /// kFloat32, kFloat64, kInt32 or kInt64 (class labels): the dtype of targets(); unset means dtype().
+  NABLA_ARG(std::optional<ScalarType>, target_dtype, std::nullopt);
+
+ private:
+  Column target_column_ = int64_t{-1};
+};
+
+/// A numeric table: example i is (features()[i] (F,), targets()[i] ()).
+class CSV : public Dataset<CSV> {
+ public:
+  /// Reads and parses the whole file at `path`.
+  explicit CSV(const std::string& path, CSVOptions options = {});
+  Example<> get(size_t index) override;
+  std::optional<size_t> size() const override;
+  /// (N, F) in options.dtype().
+  const Tensor& features() const;
+  /// (N) in options.target_dtype().
+  const Tensor& targets() const;
+  /// The F feature column names (header cells, or column indices "0", "1", ... without a header).
+  const std::vector<std::string>& feature_names() const;
+  const std::string& target_name() const;
+
+ private:
+  Tensor features_, targets_;
+  std::vector<std::string> feature_names_;
+  std::string target_name_;
+};
+
+}  // namespace nabla::data::datasets
