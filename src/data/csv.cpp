@@ -166,7 +166,7 @@ CSV::CSV(const std::string& path, CSVOptions options) {
   std::vector<int64_t> y_int(is_floating_point(target_dtype) ? 0 : n);
   for (size_t r = 0; r < n; ++r) {
     const Row& row = rows[first + r];
-    NABLA_CHECK(row.cells.size() == names.size(), "CSV: ", path, ":", row.line, ": ", row.cells.size(),
+    NABLA_CHECK(row.cells.size() == names.size(), "CSV: ", path, ":", row.line, ": the row has ", row.cells.size(),
                 " cells but ", options.header() ? "the header" : "the first row", " (line ", rows[0].line, ") has ",
                 names.size());
     auto cell = [&](size_t c) -> const std::string& {
