@@ -3,9 +3,10 @@
 // the whole file is parsed once into a features tensor (N, F) and a targets tensor (N).
 //
 // Parsing follows numpy.loadtxt: every cell is a number (1, -0.5, 1e-3, +2; nan and inf are accepted),
-// an empty cell is an error, spaces and tabs around a cell are ignored, blank lines are skipped,
-// "\n" and "\r\n" line ends both work, and a UTF-8 byte-order mark is ignored. A cell may be quoted
-// ("x1", "a ""b""") with the delimiter inside the quotes; a quoted cell may not span lines.
+// spaces and tabs around a cell are ignored, blank lines are skipped, "\n" and "\r\n" line ends both work,
+// and a UTF-8 byte-order mark is ignored. An empty cell, or a value beyond the range of a double (1e999,
+// 1e-400), is an error. A cell may be quoted ("x1", "a ""b""") with the delimiter inside the quotes; a quoted
+// cell may not span lines.
 // Every malformed input is a nabla::Error naming the file and, where it applies, the line and column.
 #include <cstddef>
 #include <cstdint>
