@@ -19,12 +19,7 @@
 
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/factory.h"
-#include "nabla/optim/adagrad.h"
-#include "nabla/optim/adam.h"
-#include "nabla/optim/adamw.h"
 #include "nabla/optim/optimizer.h"
-#include "nabla/optim/rmsprop.h"
-#include "nabla/optim/sgd.h"
 
 static_assert(std::endian::native == std::endian::little, "nabla's safetensors I/O assumes a little-endian host");
 
@@ -307,120 +302,19 @@ Tensor load_tensor(const std::string& path) {
 }
 
 // ---- optimizer state ----
-namespace {
-
-// Named tensor fields of one parameter's state; `step` is stored as an I64 scalar.
-struct StateFields {
-  int64_t* step = nullptr;
-  std::vector<std::pair<const char*, Tensor*>> tensors;
-};
-
-enum class OptKind { SGD, Adam, Adagrad, RMSprop };
-
-OptKind kind_of(const optim::Optimizer& opt, const char* op) {
-  if (dynamic_cast<const optim::SGD*>(&opt)) return OptKind::SGD;
-  if (dynamic_cast<const optim::Adam*>(&opt) || dynamic_cast<const optim::AdamW*>(&opt)) return OptKind::Adam;
-  if (dynamic_cast<const optim::Adagrad*>(&opt)) return OptKind::Adagrad;
-  if (dynamic_cast<const optim::RMSprop*>(&opt)) return OptKind::RMSprop;
-  NABLA_FAIL(op, ": unsupported optimizer; state I/O supports SGD, Adam, AdamW, Adagrad and RMSprop");
-}
-
-std::unique_ptr<optim::OptimizerParamState> make_state(OptKind k) {
-  switch (k) {
-    case OptKind::SGD: return std::make_unique<optim::SGDParamState>();
-    case OptKind::Adam: return std::make_unique<optim::AdamParamState>();
-    case OptKind::Adagrad: return std::make_unique<optim::AdagradParamState>();
-    case OptKind::RMSprop: return std::make_unique<optim::RMSpropParamState>();
-  }
-  return nullptr;
-}
-
-StateFields fields_of(OptKind k, optim::OptimizerParamState& s) {
-  StateFields f;
-  switch (k) {
-    case OptKind::SGD: {
-      auto& st = static_cast<optim::SGDParamState&>(s);
-      f.tensors = {{"momentum_buffer", &st.momentum_buffer()}};
-      break;
-    }
-    case OptKind::Adam: {
-      auto& st = static_cast<optim::AdamParamState&>(s);
-      f.step = &st.step();
-      f.tensors = {{"exp_avg", &st.exp_avg()}, {"exp_avg_sq", &st.exp_avg_sq()}, {"max_exp_avg_sq", &st.max_exp_avg_sq()}};
-      break;
-    }
-    case OptKind::Adagrad: {
-      auto& st = static_cast<optim::AdagradParamState&>(s);
-      f.step = &st.step();
-      f.tensors = {{"sum", &st.sum()}};
-      break;
-    }
-    case OptKind::RMSprop: {
-      auto& st = static_cast<optim::RMSpropParamState&>(s);
-      f.step = &st.step();
-      f.tensors = {{"square_avg", &st.square_avg()}, {"momentum_buffer", &st.momentum_buffer()}, {"grad_avg", &st.grad_avg()}};
-      break;
-    }
-  }
-  return f;
-}
-
-}  // namespace
+// The optimizer's own state_dict(); files from before param_groups were saved (state keys only) still load.
 
 void save(const optim::Optimizer& optimizer, const std::string& path) {
-  OptKind k = kind_of(optimizer, "save");
-  OrderedDict<std::string, Tensor> dict("Key");
-  const auto& params = optimizer.parameters();
-  for (size_t i = 0; i < params.size(); ++i) {
-    auto it = optimizer.state().find(params[i].impl_ptr().get());
-    if (it == optimizer.state().end() || !it->second) continue;
-    StateFields f = fields_of(k, *it->second);
-    std::string prefix = "state." + std::to_string(i) + ".";
-    if (f.step) dict.insert(prefix + "step", scalar_tensor(*f.step, TensorOptions().dtype(kInt64)));
-    for (auto& [name, t] : f.tensors)
-      if (t->defined()) dict.insert(prefix + name, *t);
-  }
-  save(dict, path, {{"format", "nabla.optimizer"}});
+  save(optimizer.state_dict(), path, {{"format", "nabla.optimizer"}});
 }
 
 void load(optim::Optimizer& optimizer, const std::string& path) {
-  OptKind k = kind_of(optimizer, "load");
   OrderedDict<std::string, Tensor> dict = load(path);
-  const auto& params = optimizer.parameters();
-  // Validate everything first so that a bad file leaves the optimizer untouched.
-  std::vector<std::unique_ptr<optim::OptimizerParamState>> states(params.size());
-  size_t used = 0;
-  for (size_t i = 0; i < params.size(); ++i) {
-    std::string prefix = "state." + std::to_string(i) + ".";
-    auto st = make_state(k);
-    StateFields f = fields_of(k, *st);
-    bool any = false;
-    if (f.step) {
-      if (const Tensor* s = dict.find(prefix + "step")) {
-        NABLA_CHECK(s->numel() == 1, "load: '", path, "': ", prefix, "step must hold one value, got shape ",
-                    s->sizes().vec());
-        *f.step = s->to(kInt64).item<int64_t>();
-        any = true;
-        ++used;
-      }
-    }
-    for (auto& [name, t] : f.tensors) {
-      if (const Tensor* s = dict.find(prefix + name)) {
-        NABLA_CHECK(s->sizes() == params[i].sizes(), "load: '", path, "': ", prefix, name, " has shape ",
-                    s->sizes().vec(), " but parameter ", i, " has shape ", params[i].sizes().vec(),
-                    "; was the state saved from another model?");
-        *t = s->to(params[i].device(), params[i].scalar_type());
-        any = true;
-        ++used;
-      }
-    }
-    if (any) states[i] = std::move(st);
+  try {
+    optimizer.load_state_dict(dict);
+  } catch (const Error& e) {
+    NABLA_FAIL("load: '", path, "': ", e.what());
   }
-  NABLA_CHECK(used == dict.size(), "load: '", path, "': ", dict.size() - used,
-              " key(s) do not match this optimizer's parameters (", params.size(), " parameters); keys ", dict.keys());
-  optimizer.state().clear();
-  for (size_t i = 0; i < params.size(); ++i)
-    if (states[i]) optimizer.state()[params[i].impl_ptr().get()] = std::move(states[i]);
 }
 
 }  // namespace nabla

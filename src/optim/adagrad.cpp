@@ -33,6 +33,10 @@ Adagrad::Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions d
   for (const auto& g : param_groups) add_param_group(g);
 }
 
+std::unique_ptr<OptimizerParamState> Adagrad::make_param_state() const {
+  return std::make_unique<AdagradParamState>();
+}
+
 Tensor Adagrad::step(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;

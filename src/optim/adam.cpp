@@ -106,6 +106,8 @@ Adam::Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults)
   for (const auto& g : param_groups) add_param_group(g);
 }
 
+std::unique_ptr<OptimizerParamState> Adam::make_param_state() const { return std::make_unique<AdamParamState>(); }
+
 Tensor Adam::step(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;
@@ -125,6 +127,8 @@ AdamW::AdamW(std::vector<OptimizerParamGroup> param_groups, AdamWOptions default
   check_options(defaults, "AdamW");
   for (const auto& g : param_groups) add_param_group(g);
 }
+
+std::unique_ptr<OptimizerParamState> AdamW::make_param_state() const { return std::make_unique<AdamParamState>(); }
 
 Tensor AdamW::step(LossClosure closure) {
   Tensor loss = run_closure(closure);

@@ -36,6 +36,10 @@ RMSprop::RMSprop(std::vector<OptimizerParamGroup> param_groups, RMSpropOptions d
   for (const auto& g : param_groups) add_param_group(g);
 }
 
+std::unique_ptr<OptimizerParamState> RMSprop::make_param_state() const {
+  return std::make_unique<RMSpropParamState>();
+}
+
 Tensor RMSprop::step(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;

@@ -34,6 +34,8 @@ SGD::SGD(std::vector<OptimizerParamGroup> param_groups, SGDOptions defaults)
   for (const auto& g : param_groups) add_param_group(g);
 }
 
+std::unique_ptr<OptimizerParamState> SGD::make_param_state() const { return std::make_unique<SGDParamState>(); }
+
 Tensor SGD::step(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;

@@ -327,3 +327,39 @@ TEST(Safetensors, OptimizerStateRoundTrip) {
   nabla::load(sgd2, opath);
   EXPECT_EQ(sgd2.state().size(), 4u);
 }
+
+TEST(Safetensors, OptimizerFileKeepsOptionsAndOldFilesStillLoad) {
+  TempDir tmp;
+  nabla::manual_seed(3);
+  auto model = mlp();
+  nabla::optim::SGD sgd(model->parameters(), nabla::optim::SGDOptions(0.1).momentum(0.9));
+  sgd.zero_grad();
+  model(nabla::ones({2, 3})).pow(2).sum().backward();
+  sgd.step();
+  const auto sd = sgd.state_dict();
+
+  // The file is the optimizer's state_dict(), options included.
+  std::string path = tmp / "o.safetensors", old_path = tmp / "old.safetensors";
+  nabla::save(sgd, path);
+  EXPECT_EQ(nabla::load_metadata(path).at("format"), "nabla.optimizer");
+  EXPECT_EQ(nabla::load(path).keys(), sd.keys());
+  nabla::optim::SGD sgd2(model->parameters(), nabla::optim::SGDOptions(0.5));
+  nabla::load(sgd2, path);
+  const auto& o = static_cast<const nabla::optim::SGDOptions&>(sgd2.param_groups()[0].options());
+  EXPECT_EQ(o.lr(), 0.1);
+  EXPECT_EQ(o.momentum(), 0.9);
+  auto back = sgd2.state_dict();
+  for (const auto& item : sd) expect_bit_equal(back[item.key()], item.value());
+
+  // A file written before param groups were saved (state keys only): the state loads, the options stay.
+  nabla::OrderedDict<std::string, nabla::Tensor> old;
+  for (const auto& item : sd)
+    if (item.key().rfind("state.", 0) == 0) old.insert(item.key(), item.value());
+  ASSERT_EQ(old.size(), 4u);
+  nabla::save(old, old_path, {{"format", "nabla.optimizer"}});
+  nabla::optim::SGD sgd3(model->parameters(), nabla::optim::SGDOptions(0.5).momentum(0.8));
+  nabla::load(sgd3, old_path);
+  EXPECT_EQ(sgd3.param_groups()[0].options().get_lr(), 0.5);
+  auto back3 = sgd3.state_dict();
+  for (const auto& item : old) expect_bit_equal(back3[item.key()], item.value());
+}

@@ -46,10 +46,11 @@ void load(H& module, const std::string& path, bool strict = true) {
 /// Reads a file written by save(const Tensor&, path): its "tensor" entry, or its only tensor.
 Tensor load_tensor(const std::string& path);
 
-/// Writes an optimizer's per-parameter state (parameters numbered over all groups, as PyTorch's state_dict):
-/// "state.0.step", "state.0.exp_avg", "state.3.momentum_buffer", ... Supports SGD, Adam, AdamW, Adagrad, RMSprop.
+/// Writes optimizer.state_dict(): "state.<i>.<field>" (parameters numbered over all groups, as PyTorch's) and
+/// "param_groups.<g>.<option>". A scheduler's state: save(scheduler.state_dict(), path).
 void save(const optim::Optimizer& optimizer, const std::string& path);
-/// Restores a state written by save(optimizer, path) into an optimizer of the same kind over the same parameters.
+/// optimizer.load_state_dict(load(path)); errors name the path. Files with state keys only (older nabla) restore the
+/// state and keep the options.
 void load(optim::Optimizer& optimizer, const std::string& path);
 
 }  // namespace nabla

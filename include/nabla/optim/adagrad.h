@@ -16,6 +16,13 @@ struct AdagradOptions : public OptimizerOptions {
   std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdagradOptions>(*this); }
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
+  std::vector<OptionField> fields() override {
+    return {{"lr", &lr_},
+            {"lr_decay", &lr_decay_},
+            {"eps", &eps_},
+            {"weight_decay", &weight_decay_},
+            {"initial_accumulator_value", &initial_accumulator_value_}};
+  }
 };
 
 struct AdagradParamState : public OptimizerParamState {
@@ -24,6 +31,7 @@ struct AdagradParamState : public OptimizerParamState {
 
  public:
   std::unique_ptr<OptimizerParamState> clone() const override;
+  std::vector<StateField> fields() override { return {{"step", &step_}, {"sum", &sum_}}; }
 };
 
 class Adagrad : public Optimizer {
@@ -32,6 +40,9 @@ class Adagrad : public Optimizer {
   Adagrad(std::vector<Tensor> params, AdagradOptions defaults = {})
       : Adagrad(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
   Tensor step(LossClosure closure = nullptr) override;
+
+ protected:
+  std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 
 }  // namespace nabla::optim

@@ -2,10 +2,14 @@
 // nabla::optim::Optimizer: parameter groups with their own options, per-parameter state, zero_grad and step.
 #include <functional>
 #include <memory>
+#include <tuple>
 #include <unordered_map>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "nabla/core/tensor.h"
+#include "nabla/nn/ordered_dict.h"
 
 /// LibTorch's TORCH_ARG: `Options& name(T)` setter (chainable), `const T& name() const` and `T& name()` getters.
 #define NABLA_OPTIM_ARG(T, name)                                  \
@@ -22,6 +26,11 @@
 
 namespace nabla::optim {
 
+/// A group option under its PyTorch name, for state_dict(): a double, a bool or a pair (betas).
+using OptionField = std::pair<const char*, std::variant<double*, bool*, std::tuple<double, double>*>>;
+/// A per-parameter state field under its PyTorch name, for state_dict(): a step count or a tensor.
+using StateField = std::pair<const char*, std::variant<int64_t*, Tensor*>>;
+
 /// Base of every optimizer's options; a param group holds its own copy.
 class OptimizerOptions {
  public:
@@ -29,6 +38,8 @@ class OptimizerOptions {
   virtual std::unique_ptr<OptimizerOptions> clone() const = 0;
   virtual double get_lr() const = 0;
   virtual void set_lr(double lr) = 0;
+  /// Every option, by PyTorch's name: the one list state_dict() and load_state_dict() read and write.
+  virtual std::vector<OptionField> fields() = 0;
 };
 
 /// Per-parameter state (momentum buffers, moments, step counts).
@@ -36,6 +47,8 @@ class OptimizerParamState {
  public:
   virtual ~OptimizerParamState() = default;
   virtual std::unique_ptr<OptimizerParamState> clone() const = 0;
+  /// Every field, by PyTorch's name (an undefined tensor is a buffer not created yet).
+  virtual std::vector<StateField> fields() = 0;
 };
 
 /// A list of parameters and, optionally, options that override the optimizer's defaults.
@@ -90,10 +103,23 @@ class Optimizer {
   /// Number of parameters over all groups.
   size_t size() const noexcept { return all_params_.size(); }
 
+  /// PyTorch's optimizer.state_dict() flattened to named tensors (copies; later steps leave them alone):
+  /// "state.<i>.<field>" (i numbers the parameters over all groups; step counts 0-dim int64) for parameters that
+  /// have state, then per group "param_groups.<g>.params" (1-d int64 indices) and "param_groups.<g>.<option>"
+  /// (0-dim float64; bools 0/1; betas a 1-d float64 tensor of 2).
+  OrderedDict<std::string, Tensor> state_dict() const;
+  /// Replaces the state and every group's options with copies of a state_dict() of an optimizer of the same kind
+  /// over parameters of the same shapes. Checks everything first (group count, parameters per group, state shapes
+  /// and dtypes, unknown or missing keys) and throws nabla::Error leaving the optimizer unchanged. A dict without
+  /// "param_groups." keys (an older nabla checkpoint) restores the state only and keeps the options.
+  void load_state_dict(const OrderedDict<std::string, Tensor>& state_dict);
+
  protected:
   Optimizer(std::vector<OptimizerParamGroup> param_groups, std::unique_ptr<OptimizerOptions> defaults);
   /// Runs the closure (if any) with grad mode on; returns its loss or an undefined tensor.
   static Tensor run_closure(const LossClosure& closure);
+  /// An empty state of this optimizer's kind, which load_state_dict() fills.
+  virtual std::unique_ptr<OptimizerParamState> make_param_state() const = 0;
   /// The state of p, created by make() on first use.
   template <typename S, typename Make>
   S& state_for(const Tensor& p, Make make) {

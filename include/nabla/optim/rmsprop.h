@@ -17,6 +17,10 @@ struct RMSpropOptions : public OptimizerOptions {
   std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<RMSpropOptions>(*this); }
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
+  std::vector<OptionField> fields() override {
+    return {{"lr", &lr_},   {"momentum", &momentum_}, {"alpha", &alpha_},
+            {"eps", &eps_}, {"centered", &centered_}, {"weight_decay", &weight_decay_}};
+  }
 };
 
 struct RMSpropParamState : public OptimizerParamState {
@@ -27,6 +31,12 @@ struct RMSpropParamState : public OptimizerParamState {
 
  public:
   std::unique_ptr<OptimizerParamState> clone() const override;
+  std::vector<StateField> fields() override {
+    return {{"step", &step_},
+            {"square_avg", &square_avg_},
+            {"momentum_buffer", &momentum_buffer_},
+            {"grad_avg", &grad_avg_}};
+  }
 };
 
 class RMSprop : public Optimizer {
@@ -35,6 +45,9 @@ class RMSprop : public Optimizer {
   RMSprop(std::vector<Tensor> params, RMSpropOptions defaults = {})
       : RMSprop(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
   Tensor step(LossClosure closure = nullptr) override;
+
+ protected:
+  std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 
 }  // namespace nabla::optim

@@ -16,6 +16,13 @@ struct SGDOptions : public OptimizerOptions {
   std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<SGDOptions>(*this); }
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
+  std::vector<OptionField> fields() override {
+    return {{"lr", &lr_},
+            {"momentum", &momentum_},
+            {"dampening", &dampening_},
+            {"weight_decay", &weight_decay_},
+            {"nesterov", &nesterov_}};
+  }
 };
 
 struct SGDParamState : public OptimizerParamState {
@@ -23,6 +30,7 @@ struct SGDParamState : public OptimizerParamState {
 
  public:
   std::unique_ptr<OptimizerParamState> clone() const override;
+  std::vector<StateField> fields() override { return {{"momentum_buffer", &momentum_buffer_}}; }
 };
 
 class SGD : public Optimizer {
@@ -31,6 +39,9 @@ class SGD : public Optimizer {
   SGD(std::vector<Tensor> params, SGDOptions defaults)
       : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(std::move(params))}, defaults) {}
   Tensor step(LossClosure closure = nullptr) override;
+
+ protected:
+  std::unique_ptr<OptimizerParamState> make_param_state() const override;
 };
 
 }  // namespace nabla::optim
