@@ -5,11 +5,16 @@
 // As in PyTorch, constructing a scheduler performs step 0 (it sets each group's lr to the schedule's first
 // value); call optimizer.step() then scheduler.step() once per epoch (or batch, for OneCycleLR). The recursive
 // schedulers read each group's current lr, so lr changes made outside the scheduler carry through as in PyTorch.
-// Differences from PyTorch: no `last_epoch` resume argument and no `epoch` argument to step(); a scheduler keeps
-// the groups' lrs at construction as its base_lrs (PyTorch stores them as group['initial_lr'], shared between
-// schedulers of the same optimizer).
+// Differences from PyTorch: no `last_epoch` resume argument (resume with state_dict() / load_state_dict()) and no
+// `epoch` argument to step(); a scheduler keeps the groups' lrs at construction as its base_lrs (PyTorch stores them
+// as group['initial_lr'], shared between schedulers of the same optimizer).
+//
+// Resuming, as in PyTorch: build the optimizer and the scheduler as at the start, then load the optimizer's
+// state_dict (the scheduler's construction reset the lrs; the saved lrs, momentum and betas live in the optimizer's
+// state dict) and the scheduler's. A scheduler's load_state_dict() restores only the scheduler.
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "nabla/optim/optimizer.h"
@@ -32,6 +37,13 @@ class LRScheduler {
   /// The groups' lrs when the scheduler was made (OneCycleLR: max_lr / div_factor).
   const std::vector<double>& base_lrs() const noexcept { return base_lrs_; }
   Optimizer& optimizer() noexcept { return optimizer_; }
+
+  /// "last_epoch" (0-dim int64), "base_lrs" and "last_lr" (1-d float64, one per group); the other settings are the
+  /// constructor's.
+  OrderedDict<std::string, Tensor> state_dict() const;
+  /// Restores a state_dict() of a scheduler over as many param groups; checks every key first and throws
+  /// nabla::Error leaving the scheduler unchanged. Does not touch the optimizer.
+  void load_state_dict(const OrderedDict<std::string, Tensor>& state_dict);
 
  protected:
   explicit LRScheduler(Optimizer& optimizer);
@@ -177,6 +189,13 @@ class ReduceLROnPlateauScheduler {
   double best() const noexcept { return best_; }
   int64_t num_bad_epochs() const noexcept { return num_bad_epochs_; }
   bool in_cooldown() const noexcept { return cooldown_counter_ > 0; }
+
+  /// "best" (0-dim float64), "num_bad_epochs", "cooldown_counter", "last_epoch" (0-dim int64) and "last_lr" (1-d
+  /// float64, one per group); mode, factor, patience and the rest are the constructor's.
+  OrderedDict<std::string, Tensor> state_dict() const;
+  /// Restores a state_dict() of a scheduler over as many param groups; checks every key first and throws
+  /// nabla::Error leaving the scheduler unchanged. Does not touch the optimizer.
+  void load_state_dict(const OrderedDict<std::string, Tensor>& state_dict);
 
  private:
   bool is_better(double a, double best) const;
