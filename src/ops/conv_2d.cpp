@@ -11,12 +11,15 @@
 #include "nabla/nn/functional/conv.h"
 #include "nabla/ops/factory.h"
 #include "nabla/ops/reduce.h"
+#include "ops/conv_common.h"
 
 namespace nabla {
 using autograd::record;
 using autograd::SavedVariable;
 using autograd::variable_list;
 using ops::OpId;
+
+using conv_detail::ConvParams;
 
 namespace {
 
@@ -30,14 +33,10 @@ struct ConvGeom {
   int64_t Og() const { return O / groups; }
 };
 
-struct ConvParams {
-  int64_t sh, sw, ph, pw, dh, dw, groups;
-};
-
 ConvGeom geom(IntArrayRef xs, IntArrayRef ws, const ConvParams& p) {
   ConvGeom g{xs[0], xs[1], xs[2], xs[3], ws[0], ws[1], ws[2], ws[3], 0, 0, p.sh, p.sw, p.ph, p.pw, p.dh, p.dw, p.groups};
-  g.OH = (g.H + 2 * g.ph - g.dh * (g.kh - 1) - 1) / g.sh + 1;
-  g.OW = (g.W + 2 * g.pw - g.dw * (g.kw - 1) - 1) / g.sw + 1;
+  g.OH = p.oh >= 0 ? p.oh : (g.H + 2 * g.ph - g.dh * (g.kh - 1) - 1) / g.sh + 1;
+  g.OW = p.ow >= 0 ? p.ow : (g.W + 2 * g.pw - g.dw * (g.kw - 1) - 1) / g.sw + 1;
   return g;
 }
 
@@ -155,9 +154,9 @@ Tensor conv_backward_weight_kernel(const Tensor& gy_, const Tensor& x_, const Co
   return gw;
 }
 
-Tensor conv_op(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p);
-Tensor conv_backward_input(const Tensor& gy, const Tensor& w, IntArrayRef xshape, const ConvParams& p);
-Tensor conv_backward_weight(const Tensor& gy, const Tensor& x, IntArrayRef wshape, const ConvParams& p);
+}  // namespace
+
+namespace conv_detail {
 
 Tensor conv_op(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) {
   const ConvGeom g = geom(x.sizes(), w.sizes(), p);
@@ -211,7 +210,7 @@ Tensor conv_backward_weight(const Tensor& gy, const Tensor& x, IntArrayRef wshap
   return gw;
 }
 
-}  // namespace
+}  // namespace conv_detail
 
 namespace nn::functional {
 
@@ -251,7 +250,7 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Conv2dFuncOptions
   NABLA_CHECK(g.OH >= 1 && g.OW >= 1, "conv2d: input ", input.sizes().vec(), " (padded by (", p.ph, ", ", p.pw,
               ")) is smaller than the dilated kernel ", weight.sizes().vec(), " with dilation (", p.dh, ", ", p.dw,
               "): output would be ", g.OH, "x", g.OW);
-  return conv_op(input, weight, bias, p);
+  return conv_detail::conv_op(input, weight, bias, p);
 }
 
 }  // namespace nn::functional

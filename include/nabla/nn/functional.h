@@ -50,3 +50,4 @@ Tensor dropout(const Tensor& input, double p, bool train);
 #include "nabla/nn/functional/loss.h"
 #include "nabla/nn/functional/norm.h"
 #include "nabla/nn/functional/conv.h"
+#include "nabla/nn/functional/linear.h"

@@ -1,6 +1,7 @@
 #pragma once
 // Convolution and pooling in nabla::nn::functional, with LibTorch's option structs (torch/nn/options/conv.h,
-// pooling.h). Inputs are (N, C, H, W); sizes given as one int apply to both spatial dims.
+// pooling.h). 2-d inputs are (N, C, H, W); sizes given as one int apply to both spatial dims. conv1d takes
+// (N, C, L) and int sizes.
 #include <array>
 #include <cstdint>
 #include <initializer_list>
@@ -36,6 +37,30 @@ struct Conv2dFuncOptions {
 
 /// input (N, C, H, W), weight (O, C/groups, kh, kw), bias (O) -> (N, O, OH, OW) by im2col + GEMM.
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Conv2dFuncOptions& options = {});
+
+struct Conv1dFuncOptions {
+  NABLA_ARG(Tensor, bias, Tensor());
+  NABLA_ARG(int64_t, stride, 1);
+  NABLA_ARG(int64_t, padding, 0);
+  NABLA_ARG(int64_t, dilation, 1);
+  NABLA_ARG(int64_t, groups, 1);
+};
+
+/// input (N, C, L), weight (O, C/groups, k), bias (O) -> (N, O, (L + 2p - d(k-1) - 1)/s + 1): conv2d on a 1-row image.
+Tensor conv1d(const Tensor& input, const Tensor& weight, const Conv1dFuncOptions& options = {});
+
+struct ConvTranspose2dFuncOptions {
+  NABLA_ARG(Tensor, bias, Tensor());
+  NABLA_ARG(ExpandingArray2, stride, 1);
+  NABLA_ARG(ExpandingArray2, padding, 0);
+  NABLA_ARG(ExpandingArray2, output_padding, 0);
+  NABLA_ARG(int64_t, groups, 1);
+  NABLA_ARG(ExpandingArray2, dilation, 1);
+};
+
+/// input (N, Cin, H, W), weight (Cin, Cout/groups, kh, kw), bias (Cout) -> (N, Cout, OH, OW) with
+/// OH = (H-1)s - 2p + d(kh-1) + output_padding + 1: the input gradient of conv2d, so every order of gradient works.
+Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const ConvTranspose2dFuncOptions& options = {});
 
 struct MaxPool2dFuncOptions {
   MaxPool2dFuncOptions(ExpandingArray2 kernel_size) : kernel_size_(kernel_size), stride_(kernel_size) {}  // NOLINT

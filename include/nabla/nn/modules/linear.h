@@ -1,5 +1,5 @@
 #pragma once
-// Linear, Identity and Flatten.
+// Linear, Bilinear, Identity and Flatten.
 #include <cstdint>
 #include <string>
 
@@ -41,6 +41,42 @@ class LinearImpl : public Module {
   Tensor bias;  ///< undefined when options.bias() is false
 };
 NABLA_MODULE(Linear);
+
+/// BilinearOptions(in1_features, in2_features, out_features).bias(false)
+struct BilinearOptions {
+  BilinearOptions(int64_t in1_features, int64_t in2_features, int64_t out_features)
+      : in1_features_(in1_features), in2_features_(in2_features), out_features_(out_features) {}
+  BilinearOptions& in1_features(int64_t v) { in1_features_ = v; return *this; }
+  BilinearOptions& in2_features(int64_t v) { in2_features_ = v; return *this; }
+  BilinearOptions& out_features(int64_t v) { out_features_ = v; return *this; }
+  BilinearOptions& bias(bool v) { bias_ = v; return *this; }
+  int64_t in1_features() const { return in1_features_; }
+  int64_t in2_features() const { return in2_features_; }
+  int64_t out_features() const { return out_features_; }
+  bool bias() const { return bias_; }
+
+ private:
+  int64_t in1_features_, in2_features_, out_features_;
+  bool bias_ = true;
+};
+
+/// y = x1^T W[o] x2 + b[o]. weight (out, in1, in2) and bias (out) ~ U(-1/sqrt(in1), 1/sqrt(in1)), as PyTorch.
+class BilinearImpl : public Module {
+ public:
+  BilinearImpl(int64_t in1_features, int64_t in2_features, int64_t out_features)
+      : BilinearImpl(BilinearOptions(in1_features, in2_features, out_features)) {}
+  explicit BilinearImpl(const BilinearOptions& options);
+  void reset();
+  void reset_parameters();
+  /// x1 (*, in1), x2 (*, in2) -> (*, out)
+  Tensor forward(const Tensor& input1, const Tensor& input2);
+  std::string extra_repr() const override;
+
+  BilinearOptions options;
+  Tensor weight;
+  Tensor bias;  ///< undefined when options.bias() is false
+};
+NABLA_MODULE(Bilinear);
 
 /// Returns its input.
 class IdentityImpl : public Module {
