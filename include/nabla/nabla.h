@@ -7,6 +7,7 @@
 #include "nabla/autograd/node.h"
 #include "nabla/autograd/saved_variable.h"
 #include "nabla/core/device.h"
+#include "nabla/core/parallel.h"
 #include "nabla/core/dtype.h"
 #include "nabla/core/error.h"
 #include "nabla/core/scalar.h"
