@@ -45,11 +45,14 @@ Tensor plain_contiguous(const Tensor& t) {
   return a.is_contiguous() ? a : a.contiguous();
 }
 
+// im2col and col2im are serial on purpose: they run between two OpenBLAS calls, and an OpenMP region here left
+// its threads spinning while OpenBLAS's own pthreads wanted the cores (60-100x slower convs on a 2-core machine,
+// bench/bench_conv.cpp). The GEMMs carry the parallelism.
+
 // x plane block (Cg, H, W) -> col (Cg*kh*kw, OH*OW)
 template <typename T>
 void im2col(const T* x, const ConvGeom& g, T* col) {
   const int64_t rows = g.K(), L = g.L();
-#pragma omp parallel for schedule(static) if (rows * L >= 32768)
   for (int64_t r = 0; r < rows; ++r) {
     const int64_t c = r / (g.kh * g.kw), i = (r / g.kw) % g.kh, j = r % g.kw;
     T* dst = col + r * L;
@@ -70,11 +73,10 @@ void im2col(const T* x, const ConvGeom& g, T* col) {
   }
 }
 
-// col (Cg*kh*kw, OH*OW) added into x plane block (Cg, H, W). Parallel over channels (no two rows of one channel race).
+// col (Cg*kh*kw, OH*OW) added into x plane block (Cg, H, W).
 template <typename T>
 void col2im_add(const T* col, const ConvGeom& g, T* x) {
   const int64_t L = g.L(), kk = g.kh * g.kw;
-#pragma omp parallel for schedule(static) if (g.K() * L >= 32768)
   for (int64_t c = 0; c < g.Cg; ++c) {
     T* plane = x + c * g.H * g.W;
     for (int64_t ij = 0; ij < kk; ++ij) {
