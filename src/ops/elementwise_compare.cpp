@@ -1,9 +1,13 @@
 // Comparisons eq, ne, lt, le, gt, ge: broadcast, compare in the promoted dtype, return kBool.
 // Not differentiable: the result never requires grad.
+#include <cmath>
 #include <type_traits>
 
 #include "ops/elementwise_common.h"
 #include "ops/elementwise_kernels.h"
+#include "nabla/autograd/grad_mode.h"
+#include "nabla/ops/factory.h"
+#include "nabla/ops/reduce.h"
 
 namespace nabla {
 
@@ -72,5 +76,33 @@ NABLA_DEFINE_COMPARISON(le, Le)
 NABLA_DEFINE_COMPARISON(gt, Gt)
 NABLA_DEFINE_COMPARISON(ge, Ge)
 #undef NABLA_DEFINE_COMPARISON
+
+bool equal(const Tensor& a, const Tensor& b) {
+  NABLA_CHECK(a.defined() && b.defined(), "equal: expected defined tensors");
+  if (a.sizes() != b.sizes()) return false;
+  NoGradGuard no_grad;
+  return a.numel() == 0 || eq(a, b).all().item<bool>();
+}
+
+bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool equal_nan) {
+  NABLA_CHECK(a.defined() && b.defined(), "allclose: expected defined tensors");
+  NABLA_CHECK(rtol >= 0 && atol >= 0, "allclose: rtol and atol must be >= 0, got ", rtol, " and ", atol);
+  NoGradGuard no_grad;
+  // Broadcast both to one shape (adding zeros of the other's shape), as float64.
+  const Tensor x = (a.to(kFloat64) + zeros_like(b, TensorOptions().dtype(kFloat64))).contiguous();
+  const Tensor y = (b.to(kFloat64) + zeros_like(a, TensorOptions().dtype(kFloat64))).contiguous();
+  const double* px = x.data_ptr<double>();
+  const double* py = y.data_ptr<double>();
+  for (int64_t i = 0; i < x.numel(); ++i) {
+    const double u = px[i], v = py[i];
+    if (u == v) continue;  // also equal infinities
+    if (std::isnan(u) || std::isnan(v)) {
+      if (equal_nan && std::isnan(u) && std::isnan(v)) continue;
+      return false;
+    }
+    if (!(std::abs(u - v) <= atol + rtol * std::abs(v))) return false;
+  }
+  return true;
+}
 
 }  // namespace nabla

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <algorithm>
 #include <initializer_list>
+#include <ostream>
 #include <vector>
 
 namespace nabla {
@@ -33,5 +34,12 @@ class IntArrayRef {
   const int64_t* data_ = nullptr;
   size_t size_ = 0;
 };
+
+/// Prints "[2, 3]", as LibTorch's ArrayRef.
+inline std::ostream& operator<<(std::ostream& os, IntArrayRef a) {
+  os << '[';
+  for (size_t i = 0; i < a.size(); ++i) os << (i ? ", " : "") << a[i];
+  return os << ']';
+}
 
 }  // namespace nabla

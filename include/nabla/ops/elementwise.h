@@ -65,6 +65,12 @@ Tensor gt(const Tensor& a, const Scalar& b);
 Tensor ge(const Tensor& a, const Tensor& b);
 Tensor ge(const Tensor& a, const Scalar& b);
 
+/// True when a and b have the same sizes and equal elements (torch::equal).
+bool equal(const Tensor& a, const Tensor& b);
+/// True when |a - b| <= atol + rtol * |b| everywhere, after broadcasting; equal infinities are close, NaNs are
+/// close to each other only with equal_nan (torch::allclose).
+bool allclose(const Tensor& a, const Tensor& b, double rtol = 1e-5, double atol = 1e-8, bool equal_nan = false);
+
 /// The dtype PyTorch gives `a op b`.
 ScalarType result_type(const Tensor& a, const Tensor& b);
 ScalarType result_type(const Tensor& a, const Scalar& b);
