@@ -163,3 +163,23 @@ TEST(Bilinear, Errors) {
   e = error_of([&] { F::bilinear(randn({5, 2}), randn({5, 3}), w, randn({3})); });
   EXPECT_NE(e.find("bilinear: expected bias of shape [4], got [3]"), std::string::npos) << e;
 }
+
+TEST(Conv2d, BatchMatchesPerSample) {
+  // A batch of 7 (prime, so a kernel that lowers samples in chunks is left with a partial one) must give what
+  // seven one-sample convs give: forward, input gradient, and the weight gradient summed over samples.
+  auto o = F::Conv2dFuncOptions().stride({2, 1}).padding(1).dilation({1, 2}).groups(2);
+  Tensor x = rand64({7, 4, 6, 5}), w = rand64({6, 2, 3, 2});
+  Tensor y = F::conv2d(x, w, o);
+  Tensor gy = rand64(y.sizes().vec()).detach();
+  auto g = autograd::grad({y}, {x, w}, {gy});
+  Tensor gw_sum = zeros_like(w);
+  for (int64_t n = 0; n < 7; ++n) {
+    Tensor xn = x.detach().narrow(0, n, 1).requires_grad_(true), wn = w.detach().requires_grad_(true);
+    Tensor yn = F::conv2d(xn, wn, o);
+    auto gn = autograd::grad({yn}, {xn, wn}, {gy.narrow(0, n, 1)});
+    expect_close(y.narrow(0, n, 1), nabla::testing::values(yn), 1e-12);
+    expect_close(g[0].narrow(0, n, 1), nabla::testing::values(gn[0]), 1e-12);
+    gw_sum = gw_sum + gn[1];
+  }
+  expect_close(g[1], nabla::testing::values(gw_sum), 1e-12);
+}
