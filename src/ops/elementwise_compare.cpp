@@ -100,6 +100,7 @@ bool allclose(const Tensor& a, const Tensor& b, double rtol, double atol, bool e
       if (equal_nan && std::isnan(u) && std::isnan(v)) continue;
       return false;
     }
+    if (std::isinf(u) || std::isinf(v)) return false;  // an infinity is close only to itself
     if (!(std::abs(u - v) <= atol + rtol * std::abs(v))) return false;
   }
   return true;
