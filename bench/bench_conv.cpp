@@ -59,7 +59,8 @@ void BM_NablaConv2d(benchmark::State& st) {
 
 void BM_NablaConv2dFwdBwd(benchmark::State& st) {
   const Shape s(st);
-  auto x = random_tensor({s.N, s.C, s.H, s.H}).requires_grad_(), w = random_tensor({s.O, s.C, s.k, s.k}).requires_grad_();
+  auto x = random_tensor({s.N, s.C, s.H, s.H}).requires_grad_(),
+       w = random_tensor({s.O, s.C, s.k, s.k}).requires_grad_();
   auto seed = nabla::ones({s.N, s.O, s.H, s.H});
   auto opts = F::Conv2dFuncOptions().padding(s.k / 2);
   for (auto _ : st) {

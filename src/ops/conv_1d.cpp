@@ -16,16 +16,16 @@ Tensor conv1d(const Tensor& input, const Tensor& weight, const Conv1dFuncOptions
   NABLA_CHECK(o.stride() >= 1, "conv1d: stride must be positive, got ", o.stride());
   NABLA_CHECK(o.padding() >= 0, "conv1d: padding must be non-negative, got ", o.padding());
   NABLA_CHECK(o.dilation() >= 1, "conv1d: dilation must be positive, got ", o.dilation());
-  NABLA_CHECK(input.dtype() == weight.dtype(), "conv1d: input and weight must have the same dtype, got ",
-              input.dtype(), " and ", weight.dtype());
+  NABLA_CHECK(input.dtype() == weight.dtype(), "conv1d: input and weight must have the same dtype, got ", input.dtype(),
+              " and ", weight.dtype());
   NABLA_CHECK(weight.size(0) % groups == 0, "conv1d: out_channels (", weight.size(0), ") of weight ",
               weight.sizes().vec(), " must be divisible by groups (", groups, ")");
-  NABLA_CHECK(input.size(1) == weight.size(1) * groups, "conv1d: input ", input.sizes().vec(), " has ",
-              input.size(1), " channels, but weight ", weight.sizes().vec(), " with groups=", groups, " expects ",
+  NABLA_CHECK(input.size(1) == weight.size(1) * groups, "conv1d: input ", input.sizes().vec(), " has ", input.size(1),
+              " channels, but weight ", weight.sizes().vec(), " with groups=", groups, " expects ",
               weight.size(1) * groups, " channels");
   if (bias.defined()) {
-    NABLA_CHECK(bias.dim() == 1 && bias.size(0) == weight.size(0), "conv1d: expected bias of shape [",
-                weight.size(0), "], got ", bias.sizes().vec());
+    NABLA_CHECK(bias.dim() == 1 && bias.size(0) == weight.size(0), "conv1d: expected bias of shape [", weight.size(0),
+                "], got ", bias.sizes().vec());
     NABLA_CHECK(bias.dtype() == input.dtype(), "conv1d: bias dtype ", bias.dtype(), " differs from input dtype ",
                 input.dtype());
   }

@@ -27,8 +27,8 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const ConvTra
                 "conv_transpose2d: output padding must be smaller than either stride or dilation, got output_padding (",
                 op[0], ", ", op[1], "), stride (", s[0], ", ", s[1], "), dilation (", d[0], ", ", d[1], ")");
   }
-  NABLA_CHECK(input.size(1) == weight.size(0), "conv_transpose2d: input ", input.sizes().vec(), " has ",
-              input.size(1), " channels, but weight ", weight.sizes().vec(), " expects ", weight.size(0),
+  NABLA_CHECK(input.size(1) == weight.size(0), "conv_transpose2d: input ", input.sizes().vec(), " has ", input.size(1),
+              " channels, but weight ", weight.sizes().vec(), " expects ", weight.size(0),
               " (weight is (in_channels, out_channels/groups, kH, kW))");
   NABLA_CHECK(weight.size(0) % groups == 0, "conv_transpose2d: in_channels (", weight.size(0), ") of weight ",
               weight.sizes().vec(), " must be divisible by groups (", groups, ")");

@@ -102,15 +102,15 @@ Tensor run_module(const std::string& fn, const json& a, std::map<std::string, Te
   }
   if (fn == "conv_transpose2d") {
     const int64_t groups = a.value("groups", 1);
-    return load_and_run(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(w.size(0), w.size(1) * groups,
-                                                                       {w.size(2), w.size(3)})
-                                                .stride(pair_of(a, "stride", 1))
-                                                .padding(pair_of(a, "padding", 0))
-                                                .output_padding(pair_of(a, "output_padding", 0))
-                                                .dilation(pair_of(a, "dilation", 1))
-                                                .groups(groups)
-                                                .bias(has_bias)),
-                        [&](auto& m) { return m->forward(t["input"]); });
+    return load_and_run(
+        nn::ConvTranspose2d(nn::ConvTranspose2dOptions(w.size(0), w.size(1) * groups, {w.size(2), w.size(3)})
+                                .stride(pair_of(a, "stride", 1))
+                                .padding(pair_of(a, "padding", 0))
+                                .output_padding(pair_of(a, "output_padding", 0))
+                                .dilation(pair_of(a, "dilation", 1))
+                                .groups(groups)
+                                .bias(has_bias)),
+        [&](auto& m) { return m->forward(t["input"]); });
   }
   return load_and_run(nn::Bilinear(nn::BilinearOptions(w.size(1), w.size(2), w.size(0)).bias(has_bias)),
                       [&](auto& m) { return m->forward(t["input1"], t["input2"]); });

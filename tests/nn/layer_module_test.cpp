@@ -84,9 +84,10 @@ TEST(LayerModules, PrintLikeLibTorch) {
   EXPECT_EQ(str(*nn::Conv1d(nn::Conv1dOptions(4, 4, 5).stride(2).padding(1).dilation(2).groups(2).bias(false))),
             "Conv1d(4, 4, kernel_size=5, stride=2, padding=1, dilation=2, groups=2, bias=false)");
   EXPECT_EQ(str(*nn::ConvTranspose2d(3, 4, 3)), "ConvTranspose2d(3, 4, kernel_size=[3, 3], stride=[1, 1])");
-  EXPECT_EQ(str(*nn::ConvTranspose2d(
-                nn::ConvTranspose2dOptions(4, 6, {3, 2}).stride(2).padding({1, 0}).output_padding(1).groups(2))),
-            "ConvTranspose2d(4, 6, kernel_size=[3, 2], stride=[2, 2], padding=[1, 0], output_padding=[1, 1], groups=2)");
+  EXPECT_EQ(
+      str(*nn::ConvTranspose2d(
+          nn::ConvTranspose2dOptions(4, 6, {3, 2}).stride(2).padding({1, 0}).output_padding(1).groups(2))),
+      "ConvTranspose2d(4, 6, kernel_size=[3, 2], stride=[2, 2], padding=[1, 0], output_padding=[1, 1], groups=2)");
   EXPECT_EQ(str(*nn::Bilinear(2, 3, 4)), "Bilinear(in1_features=2, in2_features=3, out_features=4, bias=true)");
   EXPECT_EQ(str(*nn::Bilinear(nn::BilinearOptions(2, 3, 4).bias(false))),
             "Bilinear(in1_features=2, in2_features=3, out_features=4, bias=false)");
@@ -108,8 +109,9 @@ TEST(LayerModules, ForwardShapesAndOutputSize) {
       nn::functional::ConvTranspose2dFuncOptions().bias(up->bias).stride(2).padding(1).output_padding({1, 0}));
   EXPECT_EQ(values(y10), values(want));
   std::string e = error_of([&] { up->forward(x, std::vector<int64_t>{11, 9}); });
-  EXPECT_NE(e.find("ConvTranspose2d: requested an output size of [11, 9], but valid sizes for dim 0 range from 9 to 10"),
-            std::string::npos)
+  EXPECT_NE(
+      e.find("ConvTranspose2d: requested an output size of [11, 9], but valid sizes for dim 0 range from 9 to 10"),
+      std::string::npos)
       << e;
   e = error_of([&] { up->forward(x, std::vector<int64_t>{9}); });
   EXPECT_NE(e.find("ConvTranspose2d: output_size must have 2 or 4 elements, got 1"), std::string::npos) << e;
@@ -132,7 +134,9 @@ TEST(LayerModules, ConstructionErrors) {
   EXPECT_NE(e.find("Bilinear: in1_features, in2_features and out_features must be non-negative"), std::string::npos)
       << e;
   // A module's forward reports the functional op's error.
-  e = error_of([] { nn::ConvTranspose2d(nn::ConvTranspose2dOptions(2, 2, 3).output_padding(1))->forward(randn({1, 2, 4, 4})); });
+  e = error_of([] {
+    nn::ConvTranspose2d(nn::ConvTranspose2dOptions(2, 2, 3).output_padding(1))->forward(randn({1, 2, 4, 4}));
+  });
   EXPECT_NE(e.find("conv_transpose2d: output padding must be smaller than either stride or dilation"),
             std::string::npos)
       << e;

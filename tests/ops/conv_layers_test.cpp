@@ -18,25 +18,33 @@ using nabla::testing::Shape;
 using nabla::testing::tensor_list;
 namespace F = nabla::nn::functional;
 
-NABLA_GRADCHECK_CASE(Conv2d, "conv1d stride 2, pad 1, dilation 2, groups 2, bias",
-                     [] { return tensor_list{rand64({2, 4, 9}), rand64({4, 2, 3}), rand64({4})}; },
-                     [](const tensor_list& x) {
-                       return tensor_list{F::conv1d(
-                           x[0], x[1], F::Conv1dFuncOptions().bias(x[2]).stride(2).padding(1).dilation(2).groups(2))};
-                     });
-NABLA_GRADCHECK_CASE(Conv2dBackwardInput, "conv_transpose2d stride 2, pad 1, output_padding 1, groups 2, bias",
-                     [] { return tensor_list{rand64({2, 4, 3, 2}), rand64({4, 1, 3, 2}), rand64({2})}; },
-                     [](const tensor_list& x) {
-                       return tensor_list{F::conv_transpose2d(
-                           x[0], x[1],
-                           F::ConvTranspose2dFuncOptions().bias(x[2]).stride(2).padding(1).output_padding(1).groups(2))};
-                     });
-NABLA_GRADCHECK_CASE(Conv2dBackwardInput, "conv_transpose2d output_padding 1 >= stride 1 (< dilation 2), non-contiguous",
-                     [] { return tensor_list{rand64_noncontiguous({1, 2, 3, 4}), rand64({2, 3, 2, 2})}; },
-                     [](const tensor_list& x) {
-                       return tensor_list{F::conv_transpose2d(
-                           x[0], x[1], F::ConvTranspose2dFuncOptions().dilation(2).output_padding({1, 0}).padding({0, 1}))};
-                     });
+NABLA_GRADCHECK_CASE(
+    Conv2d, "conv1d stride 2, pad 1, dilation 2, groups 2, bias",
+    [] {
+      return tensor_list{rand64({2, 4, 9}), rand64({4, 2, 3}), rand64({4})};
+    },
+    [](const tensor_list& x) {
+      return tensor_list{
+          F::conv1d(x[0], x[1], F::Conv1dFuncOptions().bias(x[2]).stride(2).padding(1).dilation(2).groups(2))};
+    });
+NABLA_GRADCHECK_CASE(
+    Conv2dBackwardInput, "conv_transpose2d stride 2, pad 1, output_padding 1, groups 2, bias",
+    [] {
+      return tensor_list{rand64({2, 4, 3, 2}), rand64({4, 1, 3, 2}), rand64({2})};
+    },
+    [](const tensor_list& x) {
+      return tensor_list{F::conv_transpose2d(
+          x[0], x[1], F::ConvTranspose2dFuncOptions().bias(x[2]).stride(2).padding(1).output_padding(1).groups(2))};
+    });
+NABLA_GRADCHECK_CASE(
+    Conv2dBackwardInput, "conv_transpose2d output_padding 1 >= stride 1 (< dilation 2), non-contiguous",
+    [] {
+      return tensor_list{rand64_noncontiguous({1, 2, 3, 4}), rand64({2, 3, 2, 2})};
+    },
+    [](const tensor_list& x) {
+      return tensor_list{F::conv_transpose2d(
+          x[0], x[1], F::ConvTranspose2dFuncOptions().dilation(2).output_padding({1, 0}).padding({0, 1}))};
+    });
 
 TEST(Conv1d, HandValues) {
   Tensor x = f64({{{1, 2, 3, 4, 5}}});
@@ -78,7 +86,8 @@ TEST(ConvTranspose2d, HandValues) {
                {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
   // padding crops the full output; output_padding adds a row/column (zeros here, the bias where given).
   expect_close(F::conv_transpose2d(x, w, F::ConvTranspose2dFuncOptions().stride(2).padding(1)), {1, 2, 3, 4});
-  Tensor y = F::conv_transpose2d(x, w, F::ConvTranspose2dFuncOptions().stride(2).output_padding({1, 0}).bias(f64({0.5})));
+  Tensor y =
+      F::conv_transpose2d(x, w, F::ConvTranspose2dFuncOptions().stride(2).output_padding({1, 0}).bias(f64({0.5})));
   EXPECT_EQ(y.sizes().vec(), (Shape{1, 1, 5, 4}));
   expect_close(y.narrow(2, 4, 1), {0.5, 0.5, 0.5, 0.5});
   // groups: (N, 4, H, W) with weight (4, 3, kh, kw) and groups 2 -> 6 output channels.
@@ -97,7 +106,8 @@ TEST(ConvTranspose2d, IsTheAdjointOfConv2d) {
   Tensor y = rand64(cx.sizes().vec()).detach();
   // conv output (4, 4); back: H 8 = (4-1)*2 - 2 + 2 + op + 1 -> op = 1; W 6 = (4-1)*1 - 0 + 2 + 0 + 1.
   Tensor ty = F::conv_transpose2d(
-      y, w, F::ConvTranspose2dFuncOptions().stride({2, 1}).padding({1, 0}).dilation({1, 2}).groups(2).output_padding({1, 0}));
+      y, w,
+      F::ConvTranspose2dFuncOptions().stride({2, 1}).padding({1, 0}).dilation({1, 2}).groups(2).output_padding({1, 0}));
   ASSERT_EQ(ty.sizes().vec(), x.sizes().vec());
   EXPECT_NEAR((cx * y).sum().item<double>(), (x * ty).sum().item<double>(), 1e-10);
 }
@@ -132,7 +142,7 @@ TEST(ConvTranspose2d, Errors) {
 TEST(Bilinear, HandValues) {
   Tensor x1 = f64({{1, 2}}), x2 = f64({{3, 4, 5}});
   Tensor w = f64({{{1, 0, 0}, {0, 1, 0}}, {{0, 0, 1}, {0, 0, 0}}});  // (2, 2, 3)
-  expect_close(F::bilinear(x1, x2, w), {11, 5});                    // 1*3 + 2*4, 1*5
+  expect_close(F::bilinear(x1, x2, w), {11, 5});                     // 1*3 + 2*4, 1*5
   expect_close(F::bilinear(x1, x2, w, f64({0.5, -1})), {11.5, 4});
   // 1-d inputs give (out); leading dims are kept.
   expect_close(F::bilinear(x1.view({2}), x2.view({3}), w), {11, 5});
