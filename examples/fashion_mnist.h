@@ -57,4 +57,28 @@ double accuracy(Model& model, const nabla::Tensor& images, const nabla::Tensor& 
   return static_cast<double>(correct) / images.size(0);
 }
 
+// The training set (its first `limit` examples when limit > 0) and the test set.
+struct Data {
+  nabla::Tensor train_images, train_labels, test_images, test_labels;
+};
+inline Data load(int64_t limit) {
+  using nabla::data::datasets::MNIST;
+  MNIST train(kDir, MNIST::Mode::kTrain), test(kDir, MNIST::Mode::kTest);
+  nabla::Tensor images = train.images(), labels = train.targets();
+  if (limit > 0) images = images.slice(0, 0, limit), labels = labels.slice(0, 0, limit);
+  return {images, labels, test.images(), test.targets()};
+}
+
+// Trains for `epochs`, printing the train loss and test accuracy after each; returns the last test accuracy.
+template <typename Model>
+double fit(Model& model, nabla::optim::Optimizer& optimizer, const Data& d, int epochs) {
+  double acc = 0;
+  for (int epoch = 1; epoch <= epochs; ++epoch) {
+    const double loss = train_epoch(model, optimizer, d.train_images, d.train_labels);
+    acc = accuracy(model, d.test_images, d.test_labels);
+    std::printf("epoch %d: train loss %.4f, test accuracy %.4f\n", epoch, loss, acc);
+  }
+  return acc;
+}
+
 }  // namespace fashion

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "nabla/autograd/grad_mode.h"
+#include "nabla/io/atomic_file.h"
 #include "nabla/ops/factory.h"
 #include "nabla/optim/optimizer.h"
 
@@ -54,20 +55,6 @@ bool dtype_from_code(const std::string& s, ScalarType& out) {
 
 std::string errno_text() { return std::strerror(errno); }
 
-// Writes all of `data` to fd; false on any error (errno set).
-bool write_all(int fd, const char* data, size_t n) {
-  while (n > 0) {
-    ssize_t w = ::write(fd, data, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    data += w;
-    n -= static_cast<size_t>(w);
-  }
-  return true;
-}
-
 struct Entry {
   std::string name;
   Tensor data;  // contiguous, CPU
@@ -96,31 +83,11 @@ void write_file(const std::vector<Entry>& entries, const std::string& path, cons
   char len[8];
   for (int i = 0; i < 8; ++i) len[i] = static_cast<char>((n >> (8 * i)) & 0xff);
 
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  NABLA_CHECK(fd >= 0, "save: cannot create the temporary file '", tmp, "' for '", path, "': ", errno_text(),
-              "; check that the directory exists and is writable");
-  bool ok = write_all(fd, len, 8) && write_all(fd, text.data(), text.size());
-  for (size_t i = 0; ok && i < entries.size(); ++i) {
-    const Tensor& t = entries[i].data;
-    ok = write_all(fd, static_cast<const char*>(t.data_ptr()), static_cast<size_t>(t.numel()) * t.element_size());
-  }
-  // fsync before the rename so that a crash cannot leave a renamed but empty file.
-  if (ok) ok = ::fsync(fd) == 0 || errno == EINVAL || errno == EROFS;
-  std::string why = ok ? "" : errno_text();
-  if (::close(fd) != 0 && ok) {
-    ok = false;
-    why = errno_text();
-  }
-  if (!ok) {
-    std::remove(tmp.c_str());
-    NABLA_FAIL("save: writing '", tmp, "' failed: ", why, "; '", path, "' was left unchanged");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    why = errno_text();
-    std::remove(tmp.c_str());
-    NABLA_FAIL("save: cannot rename '", tmp, "' to '", path, "': ", why, "; '", path, "' was left unchanged");
-  }
+  std::vector<std::string_view> chunks{std::string_view(len, 8), text};
+  for (const Entry& e : entries)
+    chunks.emplace_back(static_cast<const char*>(e.data.data_ptr()),
+                        static_cast<size_t>(e.data.numel()) * e.data.element_size());
+  io::write_file_atomic(path, chunks, "save");
 }
 
 Entry entry_of(const std::string& name, const Tensor& t) {
