@@ -3,6 +3,7 @@
 //   bwd_input(g, w):  d/dg = conv(gg, w),        d/dw = bwd_weight(g, gg)
 //   bwd_weight(g, x): d/dg = conv(x, ggw),       d/dx = bwd_input(g, ggw)
 // so gradients of any order are convolutions again.
+#include <algorithm>
 #include <vector>
 
 #include "autograd/record.h"
@@ -96,22 +97,81 @@ void col2im_add(const T* col, const ConvGeom& g, T* x) {
   }
 }
 
+// The kernels below work image by image: im2col (or col2im) into a column buffer, then one GEMM. Big enough
+// batches run their images on OpenMP threads, each with its own buffer; inside a parallel region OpenBLAS's OpenMP
+// build computes each GEMM on the calling thread, so the cores do not fight over two thread pools. No result
+// depends on the thread count: images are independent, and the weight gradient sums fixed blocks of images in order.
+constexpr int64_t kParallelConvWork = int64_t(1) << 20;  // multiply-adds of the whole batch
+
+bool parallel_images(const ConvGeom& g) { return g.N > 1 && g.N * g.O * g.K() * g.L() >= kParallelConvWork; }
+
+template <typename T>
+void forward_images(const T* px, const T* pw, T* po, const ConvGeom& g) {
+#pragma omp parallel if (parallel_images(g))
+  {
+    std::vector<T> col(static_cast<size_t>(g.K() * g.L()));
+#pragma omp for schedule(static)
+    for (int64_t n = 0; n < g.N; ++n)
+      for (int64_t gr = 0; gr < g.groups; ++gr) {
+        im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col.data());
+        // out[n, grp] (Og, L) = w[grp] (Og, K) @ col (K, L)
+        cpu::gemm<T>(false, false, g.Og(), g.L(), g.K(), 1, pw + gr * g.Og() * g.K(), g.K(), col.data(), g.L(), 0,
+                     po + (n * g.O + gr * g.Og()) * g.L(), g.L());
+      }
+  }
+}
+
+template <typename T>
+void backward_input_images(const T* pg, const T* pw, T* px, const ConvGeom& g) {
+#pragma omp parallel if (parallel_images(g))
+  {
+    std::vector<T> col(static_cast<size_t>(g.K() * g.L()));
+#pragma omp for schedule(static)
+    for (int64_t n = 0; n < g.N; ++n)
+      for (int64_t gr = 0; gr < g.groups; ++gr) {
+        // col (K, L) = w[grp]^T (K, Og) @ gy[n, grp] (Og, L)
+        cpu::gemm<T>(true, false, g.K(), g.L(), g.Og(), 1, pw + gr * g.Og() * g.K(), g.K(),
+                     pg + (n * g.O + gr * g.Og()) * g.L(), g.L(), 0, col.data(), g.L());
+        col2im_add(col.data(), g, px + (n * g.C + gr * g.Cg) * g.H * g.W);
+      }
+  }
+}
+
+// Blocks of images, each summed into its own partial gradient (at most 8 blocks and 64 MiB of partials), then the
+// partials added in block order.
+template <typename T>
+void backward_weight_images(const T* pg, const T* px, T* pw, const ConvGeom& g) {
+  const int64_t wsize = g.O * g.K();
+  const int64_t blocks =
+      parallel_images(g)
+          ? std::clamp<int64_t>((int64_t(1) << 24) / std::max<int64_t>(wsize, 1), 1, std::min<int64_t>(g.N, 8))
+          : 1;
+  std::vector<T> partial(static_cast<size_t>(blocks > 1 ? blocks * wsize : 0));
+#pragma omp parallel if (blocks > 1)
+  {
+    std::vector<T> col(static_cast<size_t>(g.K() * g.L()));
+#pragma omp for schedule(static)
+    for (int64_t b = 0; b < blocks; ++b) {
+      T* out = blocks > 1 ? partial.data() + b * wsize : pw;
+      for (int64_t n = b * g.N / blocks; n < (b + 1) * g.N / blocks; ++n)
+        for (int64_t gr = 0; gr < g.groups; ++gr) {
+          im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col.data());
+          // gw[grp] (Og, K) += gy[n, grp] (Og, L) @ col^T (L, K)
+          cpu::gemm<T>(false, true, g.Og(), g.K(), g.L(), 1, pg + (n * g.O + gr * g.Og()) * g.L(), g.L(), col.data(),
+                       g.L(), 1, out + gr * g.Og() * g.K(), g.K());
+        }
+    }
+  }
+  for (int64_t b = 0; b < (blocks > 1 ? blocks : 0); ++b)
+    for (int64_t i = 0; i < wsize; ++i) pw[i] += partial[b * wsize + i];
+}
+
 // x (N, C, H, W), w (O, Cg, kh, kw) -> (N, O, OH, OW)
 Tensor conv_forward_kernel(const Tensor& x_, const Tensor& w_, const ConvGeom& g) {
   Tensor x = plain_contiguous(x_), w = plain_contiguous(w_);
   Tensor out = detail::make_empty({g.N, g.O, g.OH, g.OW}, x.dtype());
   NABLA_DISPATCH_FLOATING(x.dtype(), "conv2d", [&] {
-    std::vector<scalar_t> col(static_cast<size_t>(g.K() * g.L()));
-    const scalar_t* px = x.data_ptr<scalar_t>();
-    const scalar_t* pw = w.data_ptr<scalar_t>();
-    scalar_t* po = out.data_ptr<scalar_t>();
-    for (int64_t n = 0; n < g.N; ++n)
-      for (int64_t gr = 0; gr < g.groups; ++gr) {
-        im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col.data());
-        // out[n, grp] (Og, L) = w[grp] (Og, K) @ col (K, L)
-        cpu::gemm<scalar_t>(false, false, g.Og(), g.L(), g.K(), 1, pw + gr * g.Og() * g.K(), g.K(), col.data(), g.L(),
-                            0, po + (n * g.O + gr * g.Og()) * g.L(), g.L());
-      }
+    forward_images(x.data_ptr<scalar_t>(), w.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), g);
   });
   return out;
 }
@@ -121,17 +181,7 @@ Tensor conv_backward_input_kernel(const Tensor& gy_, const Tensor& w_, const Con
   Tensor gy = plain_contiguous(gy_), w = plain_contiguous(w_);
   Tensor gx = zeros({g.N, g.C, g.H, g.W}, TensorOptions().dtype(gy.dtype()));
   NABLA_DISPATCH_FLOATING(gy.dtype(), "conv2d_backward_input", [&] {
-    std::vector<scalar_t> col(static_cast<size_t>(g.K() * g.L()));
-    const scalar_t* pg = gy.data_ptr<scalar_t>();
-    const scalar_t* pw = w.data_ptr<scalar_t>();
-    scalar_t* px = gx.data_ptr<scalar_t>();
-    for (int64_t n = 0; n < g.N; ++n)
-      for (int64_t gr = 0; gr < g.groups; ++gr) {
-        // col (K, L) = w[grp]^T (K, Og) @ gy[n, grp] (Og, L)
-        cpu::gemm<scalar_t>(true, false, g.K(), g.L(), g.Og(), 1, pw + gr * g.Og() * g.K(), g.K(),
-                            pg + (n * g.O + gr * g.Og()) * g.L(), g.L(), 0, col.data(), g.L());
-        col2im_add(col.data(), g, px + (n * g.C + gr * g.Cg) * g.H * g.W);
-      }
+    backward_input_images(gy.data_ptr<scalar_t>(), w.data_ptr<scalar_t>(), gx.data_ptr<scalar_t>(), g);
   });
   return gx;
 }
@@ -141,17 +191,7 @@ Tensor conv_backward_weight_kernel(const Tensor& gy_, const Tensor& x_, const Co
   Tensor gy = plain_contiguous(gy_), x = plain_contiguous(x_);
   Tensor gw = zeros({g.O, g.Cg, g.kh, g.kw}, TensorOptions().dtype(gy.dtype()));
   NABLA_DISPATCH_FLOATING(gy.dtype(), "conv2d_backward_weight", [&] {
-    std::vector<scalar_t> col(static_cast<size_t>(g.K() * g.L()));
-    const scalar_t* pg = gy.data_ptr<scalar_t>();
-    const scalar_t* px = x.data_ptr<scalar_t>();
-    scalar_t* pw = gw.data_ptr<scalar_t>();
-    for (int64_t n = 0; n < g.N; ++n)
-      for (int64_t gr = 0; gr < g.groups; ++gr) {
-        im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col.data());
-        // gw[grp] (Og, K) += gy[n, grp] (Og, L) @ col^T (L, K)
-        cpu::gemm<scalar_t>(false, true, g.Og(), g.K(), g.L(), 1, pg + (n * g.O + gr * g.Og()) * g.L(), g.L(),
-                            col.data(), g.L(), 1, pw + gr * g.Og() * g.K(), g.K());
-      }
+    backward_weight_images(gy.data_ptr<scalar_t>(), x.data_ptr<scalar_t>(), gw.data_ptr<scalar_t>(), g);
   });
   return gw;
 }

@@ -66,6 +66,35 @@ void pool_backward_kernel(const T* pg, const PoolWindows& w, int64_t NC, T* px) 
 template <typename T>
 void max_pool_kernel(const T* px, int64_t NC, int64_t H, int64_t W, int64_t OH, int64_t OW, const ExpandingArray2& k,
                      const ExpandingArray2& s, const ExpandingArray2& p, const ExpandingArray2& d, int64_t* pi) {
+  // Local copies: the compiler cannot keep k, s, p, d in registers while it stores through the int64 pointer pi.
+  const int64_t kh = k[0], kw = k[1], sh = s[0], sw = s[1], ph = p[0], pw = p[1], dh = d[0], dw = d[1];
+  // Windows that lie inside the plane (no padding, no dilation, floor mode: the usual MaxPool2d(2)) need no bounds
+  // checks. The first element starts the max; every NaN takes over, so the last NaN of a window wins, as in PyTorch.
+  const bool inside = ph == 0 && pw == 0 && dh == 1 && dw == 1 && (OH - 1) * sh + kh <= H && (OW - 1) * sw + kw <= W;
+  if (inside) {
+#pragma omp parallel for schedule(static) if (NC * OH * OW >= 16384)
+    for (int64_t q = 0; q < NC; ++q) {
+      const T* plane = px + q * H * W;
+      int64_t* out = pi + q * OH * OW;
+      for (int64_t oh = 0; oh < OH; ++oh)
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          int64_t best = oh * sh * W + ow * sw;
+          T bv = plane[best];
+          for (int64_t i = 0; i < kh; ++i) {
+            const int64_t row = (oh * sh + i) * W + ow * sw;
+            for (int64_t j = 0; j < kw; ++j) {
+              const T v = plane[row + j];
+              if (v > bv || std::isnan(v)) {
+                best = row + j;
+                bv = v;
+              }
+            }
+          }
+          out[oh * OW + ow] = best;
+        }
+    }
+    return;
+  }
 #pragma omp parallel for schedule(static) if (NC * OH * OW >= 16384)
   for (int64_t q = 0; q < NC; ++q) {
     const T* plane = px + q * H * W;
@@ -73,17 +102,16 @@ void max_pool_kernel(const T* px, int64_t NC, int64_t H, int64_t W, int64_t OH, 
       for (int64_t ow = 0; ow < OW; ++ow) {
         int64_t best = -1;
         T bv = -std::numeric_limits<T>::infinity();
-        for (int64_t i = 0; i < k[0]; ++i) {
-          const int64_t h = oh * s[0] - p[0] + i * d[0];
+        for (int64_t i = 0; i < kh; ++i) {
+          const int64_t h = oh * sh - ph + i * dh;
           if (h < 0 || h >= H) continue;
-          for (int64_t j = 0; j < k[1]; ++j) {
-            const int64_t w = ow * s[1] - p[1] + j * d[1];
+          for (int64_t j = 0; j < kw; ++j) {
+            const int64_t w = ow * sw - pw + j * dw;
             if (w < 0 || w >= W) continue;
             const T v = plane[h * W + w];
             if (best < 0 || v > bv || std::isnan(v)) {
               best = h * W + w;
               bv = v;
-              if (std::isnan(v)) break;
             }
           }
         }

@@ -3,6 +3,8 @@
 // autograd::grad with create_graph, so their own backward — the third derivative of conv — is checked too).
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 
 #include "nabla/nabla.h"
 #include "ops/gradcheck_registry.h"
@@ -164,4 +166,31 @@ TEST(Pool2d, MaxPoolGradcheckFirstAndSecondOrder) {
   };
   EXPECT_TRUE(autograd::gradcheck(fn, {x}));
   EXPECT_TRUE(autograd::gradgradcheck(fn, {x}));
+}
+
+TEST(Pool2d, MaxPoolNaNAndInfinityPickPyTorchsIndex) {
+  // Checked with PyTorch 1.13: every NaN takes over its window, so the gradient goes to the last NaN; ties (-inf
+  // everywhere) go to the first element. The unpadded fast path (kernel 2) and the general path (padding 1) agree.
+  const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
+  Tensor x = tensor({1.f, nan, 3.f, -inf, nan, 0.f, -inf, -inf}).view({1, 1, 2, 4}).requires_grad_(true);
+  Tensor m = F::max_pool2d(x, F::MaxPool2dFuncOptions(2));
+  EXPECT_TRUE(std::isnan(m.view({2})[0].item<float>()));
+  EXPECT_EQ(m.view({2})[1].item<float>(), 3.f);
+  m.sum().backward();
+  expect_close(x.grad(), {0, 0, 1, 0, 1, 0, 0, 0});  // the last NaN (index 4) and the 3 (index 2)
+  Tensor row = tensor({nan, nan, 1.f, 2.f}).view({1, 1, 1, 4}).requires_grad_(true);  // two NaNs in one row
+  F::max_pool2d(row, F::MaxPool2dFuncOptions({1, 4})).sum().backward();
+  expect_close(row.grad(), {0, 1, 0, 0});
+  Tensor row_padded = tensor({nan, nan, 1.f}).view({1, 1, 1, 3}).requires_grad_(true);  // same, general path
+  F::max_pool2d(row_padded, F::MaxPool2dFuncOptions({1, 3}).padding({0, 1}).stride({1, 3})).sum().backward();
+  expect_close(row_padded.grad(), {0, 1, 0});
+  Tensor all_inf = full({1, 1, 2, 2}, -inf).requires_grad_(true);
+  F::max_pool2d(all_inf, F::MaxPool2dFuncOptions(2)).sum().backward();
+  expect_close(all_inf.grad(), {1, 0, 0, 0});
+  // General path: padding 1 with stride 2 gives windows clipped at the border.
+  Tensor y = tensor({4.f, nan, 2.f, 8.f}).view({1, 1, 2, 2}).requires_grad_(true);
+  Tensor p = F::max_pool2d(y, F::MaxPool2dFuncOptions(2).padding(1));  // windows {4}, {nan}, {2}, {8}
+  p.sum().backward();
+  expect_close(y.grad(), {1, 1, 1, 1});
+  EXPECT_TRUE(std::isnan(p.view({4})[1].item<float>()));
 }
