@@ -194,3 +194,21 @@ TEST(Pool2d, MaxPoolNaNAndInfinityPickPyTorchsIndex) {
   expect_close(y.grad(), {1, 1, 1, 1});
   EXPECT_TRUE(std::isnan(p.view({4})[1].item<float>()));
 }
+
+TEST(Conv2d, SameBitsWithOneOrTwoThreads) {
+  // Big enough for the batch to run on threads; the weight gradient sums fixed blocks of images, so 1 and 2 threads
+  // give identical bits.
+  manual_seed(11);
+  Tensor x = randn({16, 16, 12, 12}), w = randn({16, 16, 3, 3});
+  auto run = [&](int threads) {
+    set_num_threads(threads);
+    Tensor xi = x.clone().requires_grad_(true), wi = w.clone().requires_grad_(true);
+    Tensor y = F::conv2d(xi, wi, F::Conv2dFuncOptions().padding(1));
+    (y * y).sum().backward();
+    return std::vector<Tensor>{y.detach(), xi.grad(), wi.grad()};
+  };
+  const int before = get_num_threads();
+  const std::vector<Tensor> one = run(1), two = run(2);
+  set_num_threads(before);
+  for (size_t i = 0; i < one.size(); ++i) EXPECT_TRUE(equal(one[i], two[i])) << "output " << i;
+}
