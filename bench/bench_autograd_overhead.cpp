@@ -74,30 +74,24 @@ int main(int argc, char** argv) {
 #ifdef NABLA_BENCH_LIBTORCH
   nabla_bench::register_libtorch_benchmarks();
 #endif
-  auto args = nabla_bench::with_default_flags(argc, argv);
-  int n = int(args.size()) - 1;
-  benchmark::Initialize(&n, args.data());
-  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
-  nabla_bench::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  std::printf("\nforward+backward per op (target < 2 us = 2000 ns):\n");
-  for (const char* n : {"1", "16"}) {
-    const std::string name = std::string("BM_MulBackward/") + n;
-    const double t = reporter.time(name), c = reporter.cpu_time(name);
-    if (t >= 0) {
-      std::printf("  x * y, %2s elements: real %6.0f ns, cpu %6.0f ns  %s\n", n, t, c,
-                  std::min(t, c) < 2000 ? "(meets target)" : "(MISSES target)");
+  return nabla_bench::run_benchmarks(argc, argv, [](const nabla_bench::RatioReporter& reporter) {
+    std::printf("\nforward+backward per op (target < 2 us = 2000 ns):\n");
+    for (const char* n : {"1", "16"}) {
+      const std::string name = std::string("BM_MulBackward/") + n;
+      const double t = reporter.time(name), c = reporter.cpu_time(name);
+      if (t >= 0) {
+        std::printf("  x * y, %2s elements: real %6.0f ns, cpu %6.0f ns  %s\n", n, t, c,
+                    std::min(t, c) < 2000 ? "(meets target)" : "(MISSES target)");
+      }
     }
-  }
 #ifdef NABLA_BENCH_LIBTORCH
-  std::printf("\nratios against LibTorch (lower is better; nabla is single-threaded, compare cpu under load):\n");
-  for (const char* b : {"BM_MulNoGrad", "BM_MulRecord", "BM_MulBackward", "BM_MulBackwardFreshGrad"}) {
-    for (const char* n : {"/1", "/16"}) {
-      const std::string name = std::string(b) + n;
-      reporter.print_ratio(name + " vs LibTorch", name, "Torch_" + name.substr(3));
+    std::printf("\nratios against LibTorch (lower is better; nabla is single-threaded, compare cpu under load):\n");
+    for (const char* b : {"BM_MulNoGrad", "BM_MulRecord", "BM_MulBackward", "BM_MulBackwardFreshGrad"}) {
+      for (const char* n : {"/1", "/16"}) {
+        const std::string name = std::string(b) + n;
+        reporter.print_ratio(name + " vs LibTorch", name, "Torch_" + name.substr(3));
+      }
     }
-  }
 #endif
-  benchmark::Shutdown();
-  return 0;
+  });
 }

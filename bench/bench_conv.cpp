@@ -6,27 +6,17 @@
 // (Y = W col, dW = G col^T, dcol = W^T G); the reference skips im2col/col2im, which nabla must do.
 #include <benchmark/benchmark.h>
 
-#include <random>
 #include <vector>
 
 #include "nabla/nabla.h"
 #include "ratio_reporter.h"
-
-#ifdef NABLA_HAVE_CBLAS
-#include <cblas.h>
-#endif
+#include "sgemm_reference.h"
 
 namespace {
 
 namespace F = nabla::nn::functional;
 
-std::vector<float> random_vector(int64_t n) {
-  std::mt19937 g(7);
-  std::uniform_real_distribution<float> u(-1, 1);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (auto& x : v) x = u(g);
-  return v;
-}
+using nabla_bench::random_vector;
 
 nabla::Tensor random_tensor(std::vector<int64_t> shape) {
   int64_t n = 1;
@@ -77,32 +67,12 @@ void BM_NablaConv2dFwdBwd(benchmark::State& st) {
 // Y (M, cols) = W (M, K) @ col (K, cols), col already built.
 void BM_CblasSgemm(benchmark::State& st) {
   const Shape s(st);
-  const int M = int(s.M()), N = int(s.cols()), K = int(s.K());
-  auto a = random_vector(int64_t(M) * K), b = random_vector(int64_t(K) * N);
-  for (auto _ : st) {
-    std::vector<float> c(size_t(M) * size_t(N));  // conv2d allocates its output too
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, a.data(), K, b.data(), N, 0.0f, c.data(), N);
-    benchmark::DoNotOptimize(c.data());
-  }
-  st.counters["GFLOP/s"] =
-      benchmark::Counter(s.flops(), benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+  nabla_bench::time_sgemm(st, int(s.M()), int(s.cols()), int(s.K()));
 }
 
 void BM_CblasSgemmFwdBwd(benchmark::State& st) {
   const Shape s(st);
-  const int M = int(s.M()), N = int(s.cols()), K = int(s.K());
-  auto a = random_vector(int64_t(M) * K), b = random_vector(int64_t(K) * N), g = random_vector(int64_t(M) * N);
-  for (auto _ : st) {
-    std::vector<float> c(size_t(M) * size_t(N)), da(size_t(M) * size_t(K)), db(size_t(K) * size_t(N));
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, a.data(), K, b.data(), N, 0.0f, c.data(), N);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, K, N, 1.0f, g.data(), N, b.data(), N, 0.0f, da.data(), K);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, N, M, 1.0f, a.data(), K, g.data(), N, 0.0f, db.data(), N);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::DoNotOptimize(da.data());
-    benchmark::DoNotOptimize(db.data());
-  }
-  st.counters["GFLOP/s"] =
-      benchmark::Counter(3 * s.flops(), benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+  nabla_bench::time_sgemm_fwd_bwd(st, int(s.M()), int(s.cols()), int(s.K()));
 }
 #endif
 
@@ -118,19 +88,10 @@ NABLA_CONV_SHAPES(BENCHMARK(BM_NablaConv2dFwdBwd));
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto args = nabla_bench::with_default_flags(argc, argv);
-  int n = int(args.size()) - 1;
-  benchmark::Initialize(&n, args.data());
-  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
-  nabla_bench::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  std::printf("\nratios of time per iteration (1.00x = as fast as the reference; lower is better)\n");
-  for (const char* s : {"64/1/28/32/3", "64/32/14/64/3"}) {
-    const std::string shape(s), run = std::string(s) + "/real_time";
-    reporter.print_ratio("conv2d vs cblas_sgemm " + shape, "BM_NablaConv2d/" + run, "BM_CblasSgemm/" + run);
-    reporter.print_ratio("conv2d fwd+bwd vs 3x cblas_sgemm " + shape, "BM_NablaConv2dFwdBwd/" + run,
-                         "BM_CblasSgemmFwdBwd/" + run);
-  }
-  benchmark::Shutdown();
-  return 0;
+  return nabla_bench::run_benchmarks(argc, argv, [](const nabla_bench::RatioReporter& reporter) {
+    nabla_bench::print_shape_ratios(
+        reporter, {"64/1/28/32/3", "64/32/14/64/3"},
+        {{"conv2d vs cblas_sgemm", "BM_NablaConv2d", "BM_CblasSgemm"},
+         {"conv2d fwd+bwd vs 3x cblas_sgemm", "BM_NablaConv2dFwdBwd", "BM_CblasSgemmFwdBwd"}});
+  });
 }

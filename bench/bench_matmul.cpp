@@ -2,26 +2,16 @@
 // Shapes: 64x784x256 (an MNIST-sized Linear layer) and 512^3. Prints nabla / cblas ratios at the end.
 #include <benchmark/benchmark.h>
 
-#include <random>
 #include <vector>
 
 #include "backend/cpu/gemm.h"
 #include "nabla/nabla.h"
 #include "ratio_reporter.h"
-
-#ifdef NABLA_HAVE_CBLAS
-#include <cblas.h>
-#endif
+#include "sgemm_reference.h"
 
 namespace {
 
-std::vector<float> random_vector(int64_t n) {
-  std::mt19937 g(7);
-  std::uniform_real_distribution<float> u(-1, 1);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (auto& x : v) x = u(g);
-  return v;
-}
+using nabla_bench::random_vector;
 
 nabla::Tensor random_matrix(int64_t r, int64_t c) { return nabla::tensor(random_vector(r * c)).reshape({r, c}); }
 
@@ -66,32 +56,12 @@ void BM_NaiveGemm(benchmark::State& st) {
 
 #ifdef NABLA_HAVE_CBLAS
 void BM_CblasSgemm(benchmark::State& st) {
-  const int M = int(st.range(0)), K = int(st.range(1)), N = int(st.range(2));
-  auto a = random_vector(int64_t(M) * K), b = random_vector(int64_t(K) * N);
-  for (auto _ : st) {
-    std::vector<float> c(size_t(M) * size_t(N));  // nabla::mm allocates its output too
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, a.data(), K, b.data(), N, 0.0f, c.data(), N);
-    benchmark::DoNotOptimize(c.data());
-  }
-  st.counters["GFLOP/s"] =
-      benchmark::Counter(2.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+  nabla_bench::time_sgemm(st, int(st.range(0)), int(st.range(2)), int(st.range(1)));  // Args: M, K, N
 }
 
 // The three GEMMs of mm's forward and backward: C = A B, dA = G B^T, dB = A^T G.
 void BM_CblasSgemmFwdBwd(benchmark::State& st) {
-  const int M = int(st.range(0)), K = int(st.range(1)), N = int(st.range(2));
-  auto a = random_vector(int64_t(M) * K), b = random_vector(int64_t(K) * N), g = random_vector(int64_t(M) * N);
-  for (auto _ : st) {
-    std::vector<float> c(size_t(M) * size_t(N)), da(size_t(M) * size_t(K)), db(size_t(K) * size_t(N));
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, N, K, 1.0f, a.data(), K, b.data(), N, 0.0f, c.data(), N);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, K, N, 1.0f, g.data(), N, b.data(), N, 0.0f, da.data(), K);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, N, M, 1.0f, a.data(), K, g.data(), N, 0.0f, db.data(), N);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::DoNotOptimize(da.data());
-    benchmark::DoNotOptimize(db.data());
-  }
-  st.counters["GFLOP/s"] =
-      benchmark::Counter(6.0 * M * N * K, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
+  nabla_bench::time_sgemm_fwd_bwd(st, int(st.range(0)), int(st.range(2)), int(st.range(1)));
 }
 BENCHMARK(BM_CblasSgemm)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK(BM_CblasSgemmFwdBwd)
@@ -108,20 +78,10 @@ BENCHMARK(BM_NaiveGemm)->Args({64, 784, 256})->Args({512, 512, 512})->Unit(bench
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto args = nabla_bench::with_default_flags(argc, argv);
-  int n = int(args.size()) - 1;
-  benchmark::Initialize(&n, args.data());
-  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
-  nabla_bench::RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  std::printf("\nratios of time per iteration (1.00x = as fast as the reference; lower is better)\n");
-  for (const char* s : {"64/784/256", "512/512/512"}) {
-    const std::string shape(s), run = std::string(s) + "/real_time";
-    reporter.print_ratio("nabla::mm vs cblas_sgemm " + shape, "BM_NablaMm/" + run, "BM_CblasSgemm/" + run);
-    reporter.print_ratio("mm fwd+bwd vs 3x cblas_sgemm " + shape, "BM_NablaMmFwdBwd/" + run,
-                         "BM_CblasSgemmFwdBwd/" + run);
-    reporter.print_ratio("gemm_naive vs cblas_sgemm " + shape, "BM_NaiveGemm/" + run, "BM_CblasSgemm/" + run);
-  }
-  benchmark::Shutdown();
-  return 0;
+  return nabla_bench::run_benchmarks(argc, argv, [](const nabla_bench::RatioReporter& reporter) {
+    nabla_bench::print_shape_ratios(reporter, {"64/784/256", "512/512/512"},
+                                    {{"nabla::mm vs cblas_sgemm", "BM_NablaMm", "BM_CblasSgemm"},
+                                     {"mm fwd+bwd vs 3x cblas_sgemm", "BM_NablaMmFwdBwd", "BM_CblasSgemmFwdBwd"},
+                                     {"gemm_naive vs cblas_sgemm", "BM_NaiveGemm", "BM_CblasSgemm"}});
+  });
 }

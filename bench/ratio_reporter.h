@@ -1,9 +1,11 @@
 #pragma once
 // A console reporter that also remembers each benchmark's real and CPU time per iteration (the median when
-// --benchmark_repetitions is given), so main() can print ratios against a reference from the same run.
+// --benchmark_repetitions is given), so main() can print ratios against a reference from the same run;
+// run_benchmarks() is that main() less the summary it prints.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <vector>
@@ -58,5 +60,39 @@ class RatioReporter : public benchmark::ConsoleReporter {
   }
   std::map<std::string, Times> times_;
 };
+
+/// main() once the benchmarks are registered: parses the command line (with_default_flags first), runs the selected
+/// benchmarks through a RatioReporter, calls summary(reporter) to print what follows the table, and returns main's
+/// exit code (1 for an unrecognized flag).
+template <typename Summary>
+int run_benchmarks(int argc, char** argv, Summary&& summary) {
+  auto args = with_default_flags(argc, argv);
+  int n = int(args.size()) - 1;
+  benchmark::Initialize(&n, args.data());
+  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  summary(static_cast<const RatioReporter&>(reporter));
+  benchmark::Shutdown();
+  return 0;
+}
+
+/// A ratio for print_shape_ratios: benchmark `num` over benchmark `den`.
+struct Ratio {
+  const char* label;
+  const char* num;
+  const char* den;
+};
+
+/// Under a heading, for each shape (the benchmark's arguments, "64/784/256") and then each ratio, the ratio of
+/// num/<shape>/real_time over den/<shape>/real_time labelled "<label> <shape>".
+inline void print_shape_ratios(const RatioReporter& reporter, std::initializer_list<const char*> shapes,
+                               std::initializer_list<Ratio> ratios) {
+  std::printf("\nratios of time per iteration (1.00x = as fast as the reference; lower is better)\n");
+  for (const char* s : shapes) {
+    const std::string shape(s), run = "/" + shape + "/real_time";
+    for (const Ratio& r : ratios) reporter.print_ratio(r.label + (" " + shape), r.num + run, r.den + run);
+  }
+}
 
 }  // namespace nabla_bench

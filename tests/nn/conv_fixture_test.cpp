@@ -2,14 +2,12 @@
 // outputs and the gradients of sum(out * w) w.r.t. input, weight and bias, float64 (1e-10 rel), float32 (1e-5 rel).
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "fixture_util.h"
 #include "nabla/nabla.h"
-#include "test_util.h"
 
 namespace nabla::testing {
 namespace {
@@ -17,39 +15,9 @@ namespace {
 using json = nlohmann::json;
 namespace F = nn::functional;
 
-std::string fixture_dir() {
-  const char* env = std::getenv("NABLA_FIXTURE_DIR");
-  return env ? env : NABLA_FIXTURE_DIR;
-}
-
-Tensor decode(const json& j) {
-  const std::vector<int64_t> shape = j.at("shape").get<std::vector<int64_t>>();
-  Tensor t = tensor(j.at("data").get<std::vector<double>>(), TensorOptions().dtype(kFloat64)).reshape(shape);
-  return j.at("dtype") == "float32" ? t.to(kFloat32) : t;
-}
-
-ExpandingArray2 pair_of(const json& a, const char* key, int64_t dflt) {
-  if (!a.contains(key)) return dflt;
-  const json& v = a.at(key);
-  if (v.is_array()) return {v[0].get<int64_t>(), v[1].get<int64_t>()};
-  return v.get<int64_t>();
-}
-
-void expect_rel(const Tensor& got, const json& want, double rtol, const std::string& what) {
-  Tensor w = decode(want);
-  ASSERT_EQ(got.sizes().vec(), w.sizes().vec()) << what;
-  EXPECT_EQ(got.dtype(), w.dtype()) << what;
-  auto g = values(got), e = values(w);
-  double scale = 0;
-  for (double v : e) scale = std::max(scale, std::abs(v));
-  for (size_t i = 0; i < g.size(); ++i)
-    ASSERT_NEAR(g[i], e[i], rtol * std::max(1.0, scale)) << what << " at flat index " << i;
-}
-
 TEST(ConvFixture, MatchesTorch) {
-  std::ifstream f(fixture_dir() + "/conv.json");
-  ASSERT_TRUE(f.good()) << "missing conv.json; run tests/reference/make_conv_fixtures.py";
-  json root = json::parse(f);
+  const json root = load_fixture("conv.json", "make_conv_fixtures.py");
+  ASSERT_TRUE(root.contains("cases"));
   int n = 0;
   for (const json& c : root.at("cases")) {
     SCOPED_TRACE(c.at("name").get<std::string>());

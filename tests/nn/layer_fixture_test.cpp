@@ -4,51 +4,18 @@
 // float64 within 1e-10, float32 within 1e-5, relative to the largest expected magnitude.
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cmath>
-#include <cstdlib>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "fixture_util.h"
 #include "nabla/nabla.h"
-#include "test_util.h"
 
 namespace nabla::testing {
 namespace {
 
 using json = nlohmann::json;
 namespace F = nn::functional;
-
-std::string fixture_dir() {
-  const char* env = std::getenv("NABLA_FIXTURE_DIR");
-  return env ? env : NABLA_FIXTURE_DIR;
-}
-
-Tensor decode(const json& j) {
-  const std::vector<int64_t> shape = j.at("shape").get<std::vector<int64_t>>();
-  Tensor t = tensor(j.at("data").get<std::vector<double>>(), TensorOptions().dtype(kFloat64)).reshape(shape);
-  return j.at("dtype") == "float32" ? t.to(kFloat32) : t;
-}
-
-ExpandingArray2 pair_of(const json& a, const char* key, int64_t dflt) {
-  if (!a.contains(key)) return dflt;
-  const json& v = a.at(key);
-  if (v.is_array()) return {v[0].get<int64_t>(), v[1].get<int64_t>()};
-  return v.get<int64_t>();
-}
-
-void expect_rel(const Tensor& got, const json& want, double rtol, const std::string& what) {
-  ASSERT_TRUE(got.defined()) << what;
-  Tensor w = decode(want);
-  ASSERT_EQ(got.sizes().vec(), w.sizes().vec()) << what;
-  EXPECT_EQ(got.dtype(), w.dtype()) << what;
-  auto g = values(got), e = values(w);
-  double scale = 1.0;
-  for (double v : e) scale = std::max(scale, std::abs(v));
-  for (size_t i = 0; i < g.size(); ++i) ASSERT_NEAR(g[i], e[i], rtol * scale) << what << " at flat index " << i;
-}
 
 std::vector<std::string> arg_names(const std::string& fn) {
   return fn == "bilinear" ? std::vector<std::string>{"input1", "input2", "weight", "bias"}
@@ -117,9 +84,8 @@ Tensor run_module(const std::string& fn, const json& a, std::map<std::string, Te
 }
 
 TEST(LayerFixture, MatchesTorchToSecondOrder) {
-  std::ifstream f(fixture_dir() + "/layers.json");
-  ASSERT_TRUE(f.good()) << "missing layers.json; run tests/reference/make_layer_fixtures.py";
-  const json root = json::parse(f);
+  const json root = load_fixture("layers.json", "make_layer_fixtures.py");
+  ASSERT_TRUE(root.contains("cases"));
   std::map<std::string, int> per_fn;
   for (const json& c : root.at("cases")) {
     const std::string name = c.at("name"), fn = c.at("fn");

@@ -4,32 +4,17 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "fixture_util.h"
 #include "nabla/nabla.h"
-#include "test_util.h"
 
 namespace nabla::testing {
 namespace {
 
 using json = nlohmann::json;
 namespace F = nn::functional;
-
-std::string fixture_dir() {
-  const char* env = std::getenv("NABLA_FIXTURE_DIR");
-  return env ? env : NABLA_FIXTURE_DIR;
-}
-
-Tensor decode(const json& j) {
-  const std::vector<int64_t> shape = j.at("shape").get<std::vector<int64_t>>();
-  const std::string dtype = j.at("dtype");
-  if (dtype == "int64")
-    return tensor(j.at("data").get<std::vector<int64_t>>(), TensorOptions().dtype(kInt64)).reshape(shape);
-  Tensor t = tensor(j.at("data").get<std::vector<double>>(), TensorOptions().dtype(kFloat64)).reshape(shape);
-  return dtype == "float32" ? t.to(kFloat32) : t;
-}
 
 Reduction reduction_of(const std::string& r) {
   if (r == "none") return kNone;
@@ -85,9 +70,8 @@ void expect_matches(const Tensor& got, const json& want, double rtol, double ato
 }
 
 void replay(const std::string& file) {
-  std::ifstream f(fixture_dir() + "/" + file);
-  ASSERT_TRUE(f) << "cannot open " << fixture_dir() << "/" << file << " (make it with make_loss_fixtures.py)";
-  const json doc = json::parse(f);
+  const json doc = load_fixture(file, "make_loss_fixtures.py");
+  ASSERT_TRUE(doc.contains("cases"));
   ASSERT_GT(doc.at("cases").size(), 0u);
   for (const json& c : doc.at("cases")) {
     const std::string name = c.at("name");

@@ -5,13 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "fixture_util.h"
 #include "nabla/nabla.h"
-#include "test_util.h"
 
 namespace nabla::testing {
 namespace {
@@ -19,21 +18,7 @@ namespace {
 using json = nlohmann::json;
 namespace F = nn::functional;
 
-json load_norm() {
-  const char* env = std::getenv("NABLA_FIXTURE_DIR");
-  std::ifstream f(std::string(env ? env : NABLA_FIXTURE_DIR) + "/norm.json");
-  EXPECT_TRUE(f) << "cannot open norm.json (make it with make_norm_fixtures.py)";
-  return f ? json::parse(f) : json::object();
-}
-
-Tensor decode(const json& j) {
-  const std::vector<int64_t> shape = j.at("shape").get<std::vector<int64_t>>();
-  const std::string dtype = j.at("dtype");
-  if (dtype == "int64")
-    return tensor(j.at("data").get<std::vector<int64_t>>(), TensorOptions().dtype(kInt64)).reshape(shape);
-  Tensor t = tensor(j.at("data").get<std::vector<double>>(), TensorOptions().dtype(kFloat64)).reshape(shape);
-  return dtype == "float32" ? t.to(kFloat32) : t;
-}
+json load_norm() { return load_fixture("norm.json", "make_norm_fixtures.py"); }
 
 void expect_matches(const Tensor& got, const json& want, bool f32, const std::string& what) {
   ASSERT_TRUE(got.defined()) << what;

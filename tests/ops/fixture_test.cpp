@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fixture_util.h"
 #include "nabla/nabla.h"
 #include "ops/fixture_ops.h"
 
@@ -35,12 +36,6 @@ struct Fixtures {
   std::vector<json> cases;
   std::string error;  // why a file did not load
 };
-
-std::string fixture_dir() {
-  // NABLA_FIXTURE_DIR in the environment overrides the compiled-in directory (to try edited fixtures).
-  const char* env_dir = std::getenv("NABLA_FIXTURE_DIR");
-  return env_dir && *env_dir ? env_dir : NABLA_FIXTURE_DIR;
-}
 
 /// The cases of the fixture files; with `op`, only files that mention it are parsed (ctest runs every op's test
 /// in its own process, and the files are about 1 MB of JSON).

@@ -1,8 +1,6 @@
 // Replays tests/reference/fixtures/optim.json (made by PyTorch 1.13): 20 steps of every optimizer and option
 // combination on loss = sum((A w - b)^2) + sum(v^2 * c), in float64, compared within 1e-12 (the fused loops
 // follow ATen's operation order).
-#include <cstdlib>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
@@ -10,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fixture_util.h"
 #include "nabla/optim.h"
-#include "test_util.h"
 
 namespace {
 
@@ -19,13 +17,7 @@ using json = nlohmann::json;
 using namespace nabla;
 using nabla::testing::values;
 
-json load_fixture() {
-  const char* env_dir = std::getenv("NABLA_FIXTURE_DIR");
-  std::string dir = env_dir && *env_dir ? env_dir : NABLA_FIXTURE_DIR;
-  std::ifstream f(dir + "/optim.json");
-  EXPECT_TRUE(f.good()) << "cannot open " << dir << "/optim.json";
-  return f.good() ? json::parse(f) : json();
-}
+json load_fixture() { return nabla::testing::load_fixture("optim.json", "make_optim_fixtures.py"); }
 
 Tensor matrix(const json& rows) {
   std::vector<double> data;

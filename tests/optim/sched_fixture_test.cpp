@@ -1,29 +1,21 @@
 // Replays tests/reference/fixtures/sched.json (made by PyTorch 1.13): every scheduler and option set on an
 // optimizer with two param groups, comparing each group's lr (and OneCycleLR's momentum / beta1) after construction
 // and after each of 30 steps within 1e-12 (on x86-64 they match bit for bit; the tolerance allows FMA contraction).
-#include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <tuple>
 
 #include <nlohmann/json.hpp>
 
+#include "fixture_util.h"
 #include "nabla/optim.h"
-#include "test_util.h"
 
 namespace {
 
 using json = nlohmann::json;
 using namespace nabla;
 
-json load_fixture() {
-  const char* env_dir = std::getenv("NABLA_FIXTURE_DIR");
-  std::string dir = env_dir && *env_dir ? env_dir : NABLA_FIXTURE_DIR;
-  std::ifstream f(dir + "/sched.json");
-  EXPECT_TRUE(f.good()) << "cannot open " << dir << "/sched.json";
-  return f.good() ? json::parse(f) : json();
-}
+json load_fixture() { return nabla::testing::load_fixture("sched.json", "make_sched_fixtures.py"); }
 
 std::unique_ptr<optim::Optimizer> make_optimizer(const json& c, std::vector<Tensor>& params) {
   std::vector<optim::OptimizerParamGroup> groups;
