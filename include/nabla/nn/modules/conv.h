@@ -14,29 +14,14 @@ namespace nabla::nn {
 struct Conv2dOptions {
   Conv2dOptions(int64_t in_channels, int64_t out_channels, ExpandingArray2 kernel_size)
       : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(kernel_size) {}
-  Conv2dOptions& in_channels(int64_t v) { in_channels_ = v; return *this; }
-  Conv2dOptions& out_channels(int64_t v) { out_channels_ = v; return *this; }
-  Conv2dOptions& kernel_size(ExpandingArray2 v) { kernel_size_ = v; return *this; }
-  Conv2dOptions& stride(ExpandingArray2 v) { stride_ = v; return *this; }
-  Conv2dOptions& padding(ExpandingArray2 v) { padding_ = v; return *this; }
-  Conv2dOptions& dilation(ExpandingArray2 v) { dilation_ = v; return *this; }
-  Conv2dOptions& groups(int64_t v) { groups_ = v; return *this; }
-  Conv2dOptions& bias(bool v) { bias_ = v; return *this; }
-  int64_t in_channels() const { return in_channels_; }
-  int64_t out_channels() const { return out_channels_; }
-  const ExpandingArray2& kernel_size() const { return kernel_size_; }
-  const ExpandingArray2& stride() const { return stride_; }
-  const ExpandingArray2& padding() const { return padding_; }
-  const ExpandingArray2& dilation() const { return dilation_; }
-  int64_t groups() const { return groups_; }
-  bool bias() const { return bias_; }
-
- private:
-  int64_t in_channels_, out_channels_;
-  ExpandingArray2 kernel_size_;
-  ExpandingArray2 stride_ = 1, padding_ = 0, dilation_ = 1;
-  int64_t groups_ = 1;
-  bool bias_ = true;
+  NABLA_ARG(int64_t, in_channels, 0);
+  NABLA_ARG(int64_t, out_channels, 0);
+  NABLA_ARG(ExpandingArray2, kernel_size, 1);
+  NABLA_ARG(ExpandingArray2, stride, 1);
+  NABLA_ARG(ExpandingArray2, padding, 0);
+  NABLA_ARG(ExpandingArray2, dilation, 1);
+  NABLA_ARG(int64_t, groups, 1);
+  NABLA_ARG(bool, bias, true);
 };
 
 /// weight (out, in/groups, kh, kw) ~ kaiming_uniform_(a=sqrt(5)); bias (out) ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
