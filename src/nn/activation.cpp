@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "nabla/nn/functional.h"
+#include "nabla/nn/functional/activation.h"
 #include "nabla/ops/elementwise.h"
 #include "nabla/ops/reduce.h"
 
@@ -12,17 +13,10 @@ namespace {
 const char* bool_str(bool b) { return b ? "true" : "false"; }
 }  // namespace
 
-Tensor ReLUImpl::forward(Tensor input) {
-  if (options.inplace()) return input.relu_();
-  return relu(input);
-}
+Tensor ReLUImpl::forward(Tensor input) { return functional::relu(std::move(input), options); }
 std::string ReLUImpl::extra_repr() const { return options.inplace() ? "inplace=true" : ""; }
 
-Tensor LeakyReLUImpl::forward(Tensor input) {
-  Tensor out = leaky_relu(input, options.negative_slope());
-  if (options.inplace()) return input.copy_(out);
-  return out;
-}
+Tensor LeakyReLUImpl::forward(Tensor input) { return functional::leaky_relu(std::move(input), options); }
 std::string LeakyReLUImpl::extra_repr() const {
   std::ostringstream os;
   os << "negative_slope=" << options.negative_slope();
@@ -30,11 +24,7 @@ std::string LeakyReLUImpl::extra_repr() const {
   return os.str();
 }
 
-Tensor ELUImpl::forward(Tensor input) {
-  Tensor out = elu(input, options.alpha());
-  if (options.inplace()) return input.copy_(out);
-  return out;
-}
+Tensor ELUImpl::forward(Tensor input) { return functional::elu(std::move(input), options); }
 std::string ELUImpl::extra_repr() const {
   std::ostringstream os;
   os << "alpha=" << options.alpha();
@@ -42,24 +32,24 @@ std::string ELUImpl::extra_repr() const {
   return os.str();
 }
 
-Tensor GELUImpl::forward(const Tensor& input) { return gelu(input, options.approximate()); }
+Tensor GELUImpl::forward(const Tensor& input) { return functional::gelu(input, options); }
 std::string GELUImpl::extra_repr() const { return "approximate='" + options.approximate() + "'"; }
 
-Tensor SiLUImpl::forward(const Tensor& input) { return silu(input); }
+Tensor SiLUImpl::forward(const Tensor& input) { return functional::silu(input); }
 Tensor SigmoidImpl::forward(const Tensor& input) { return sigmoid(input); }
 Tensor TanhImpl::forward(const Tensor& input) { return tanh(input); }
 
-Tensor SoftplusImpl::forward(const Tensor& input) { return softplus(input, options.beta(), options.threshold()); }
+Tensor SoftplusImpl::forward(const Tensor& input) { return functional::softplus(input, options); }
 std::string SoftplusImpl::extra_repr() const {
   std::ostringstream os;
   os << "beta=" << options.beta() << ", threshold=" << options.threshold();
   return os.str();
 }
 
-Tensor SoftmaxImpl::forward(const Tensor& input) { return softmax(input, options.dim()); }
+Tensor SoftmaxImpl::forward(const Tensor& input) { return functional::softmax(input, options.dim()); }
 std::string SoftmaxImpl::extra_repr() const { return "dim=" + std::to_string(options.dim()); }
 
-Tensor LogSoftmaxImpl::forward(const Tensor& input) { return log_softmax(input, options.dim()); }
+Tensor LogSoftmaxImpl::forward(const Tensor& input) { return functional::log_softmax(input, options.dim()); }
 std::string LogSoftmaxImpl::extra_repr() const { return "dim=" + std::to_string(options.dim()); }
 
 DropoutImpl::DropoutImpl(const DropoutOptions& options_) : options(options_) {

@@ -51,3 +51,4 @@ Tensor dropout(const Tensor& input, double p, bool train);
 #include "nabla/nn/functional/norm.h"
 #include "nabla/nn/functional/conv.h"
 #include "nabla/nn/functional/linear.h"
+#include "nabla/nn/functional/activation.h"

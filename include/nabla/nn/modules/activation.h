@@ -1,50 +1,19 @@
 #pragma once
-// Activation modules and Dropout, each a thin wrapper of the functional op with PyTorch's printed settings.
+// Activation modules and Dropout, each a thin wrapper of the functional op (options in nn/functional/activation.h)
+// with PyTorch's printed settings.
 #include <cstdint>
 #include <string>
 
+#include "nabla/nn/functional/activation.h"
 #include "nabla/nn/module.h"
 
 namespace nabla::nn {
 
-#define NABLA_OPTION(T, name, init)                 \
- public:                                           \
-  auto& name(T v) { name##_ = v; return *this; }   \
-  T name() const { return name##_; }               \
-                                                   \
- private:                                          \
-  T name##_ = init
-
-struct ReLUOptions {
-  ReLUOptions(bool inplace = false) : inplace_(inplace) {}  // NOLINT
-  NABLA_OPTION(bool, inplace, false);
-};
-struct LeakyReLUOptions {
-  NABLA_OPTION(double, negative_slope, 0.01);
-  NABLA_OPTION(bool, inplace, false);
-};
-struct ELUOptions {
-  NABLA_OPTION(double, alpha, 1.0);
-  NABLA_OPTION(bool, inplace, false);
-};
-struct GELUOptions {
-  NABLA_OPTION(std::string, approximate, "none");
-};
-struct SoftplusOptions {
-  NABLA_OPTION(double, beta, 1.0);
-  NABLA_OPTION(double, threshold, 20.0);
-};
-struct SoftmaxOptions {
-  SoftmaxOptions(int64_t dim) : dim_(dim) {}  // NOLINT
-  NABLA_OPTION(int64_t, dim, 0);
-};
-using LogSoftmaxOptions = SoftmaxOptions;
 struct DropoutOptions {
   DropoutOptions(double p = 0.5) : p_(p) {}  // NOLINT
-  NABLA_OPTION(double, p, 0.5);
-  NABLA_OPTION(bool, inplace, false);
+  NABLA_ARG(double, p, 0.5);
+  NABLA_ARG(bool, inplace, false);
 };
-#undef NABLA_OPTION
 
 class ReLUImpl : public Module {
  public:
