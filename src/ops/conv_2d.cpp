@@ -46,9 +46,18 @@ Tensor plain_contiguous(const Tensor& t) {
   return a.is_contiguous() ? a : a.contiguous();
 }
 
-// im2col and col2im are serial on purpose: they run between two OpenBLAS calls, and an OpenMP region here left
-// its threads spinning while OpenBLAS's own pthreads wanted the cores (60-100x slower convs on a 2-core machine,
-// bench/bench_conv.cpp). The GEMMs carry the parallelism.
+// im2col and col2im work on one image; the kernels below run the images of a batch on the OpenMP threads.
+
+// The output columns ow whose input column ow * stride + offset lies in [0, W): [lo, hi).
+struct ValidRange {
+  int64_t lo, hi;
+};
+inline ValidRange valid_columns(int64_t offset, int64_t stride, int64_t W, int64_t OW) {
+  const int64_t lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+  const int64_t hi = W - 1 - offset < 0 ? 0 : (W - 1 - offset) / stride + 1;
+  const int64_t h = std::min(hi, OW);
+  return {std::min(lo, h), h};
+}
 
 // x plane block (Cg, H, W) -> col (Cg*kh*kw, OH*OW)
 template <typename T>
@@ -58,18 +67,23 @@ void im2col(const T* x, const ConvGeom& g, T* col) {
     const int64_t c = r / (g.kh * g.kw), i = (r / g.kw) % g.kh, j = r % g.kw;
     T* dst = col + r * L;
     const T* plane = x + c * g.H * g.W;
+    const int64_t offset = j * g.dw - g.pw;
+    const ValidRange v = valid_columns(offset, g.sw, g.W, g.OW);
     for (int64_t oh = 0; oh < g.OH; ++oh) {
       const int64_t h = oh * g.sh - g.ph + i * g.dh;
       T* d = dst + oh * g.OW;
       if (h < 0 || h >= g.H) {
-        for (int64_t ow = 0; ow < g.OW; ++ow) d[ow] = T(0);
+        std::fill(d, d + g.OW, T(0));
         continue;
       }
-      const T* src = plane + h * g.W;
-      for (int64_t ow = 0; ow < g.OW; ++ow) {
-        const int64_t w = ow * g.sw - g.pw + j * g.dw;
-        d[ow] = (w >= 0 && w < g.W) ? src[w] : T(0);
+      const T* src = plane + h * g.W;  // input column of ow: ow * sw + offset, inside the row for ow in [lo, hi)
+      std::fill(d, d + v.lo, T(0));
+      if (g.sw == 1 && v.hi > v.lo) {
+        std::copy(src + (v.lo + offset), src + (v.hi + offset), d + v.lo);  // stride 1: a plain copy
+      } else {
+        for (int64_t ow = v.lo; ow < v.hi; ++ow) d[ow] = src[ow * g.sw + offset];
       }
+      std::fill(d + v.hi, d + g.OW, T(0));
     }
   }
 }
@@ -83,15 +97,14 @@ void col2im_add(const T* col, const ConvGeom& g, T* x) {
     for (int64_t ij = 0; ij < kk; ++ij) {
       const int64_t i = ij / g.kw, j = ij % g.kw;
       const T* src = col + (c * kk + ij) * L;
+      const int64_t offset = j * g.dw - g.pw;
+      const ValidRange v = valid_columns(offset, g.sw, g.W, g.OW);
       for (int64_t oh = 0; oh < g.OH; ++oh) {
         const int64_t h = oh * g.sh - g.ph + i * g.dh;
         if (h < 0 || h >= g.H) continue;
         T* row = plane + h * g.W;
         const T* s = src + oh * g.OW;
-        for (int64_t ow = 0; ow < g.OW; ++ow) {
-          const int64_t w = ow * g.sw - g.pw + j * g.dw;
-          if (w >= 0 && w < g.W) row[w] += s[ow];
-        }
+        for (int64_t ow = v.lo; ow < v.hi; ++ow) row[ow * g.sw + offset] += s[ow];
       }
     }
   }
