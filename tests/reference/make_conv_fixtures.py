@@ -7,18 +7,13 @@ where grads are d/d (input, weight, bias) of sum(out * w). Deterministic: each c
 """
 import json
 import os
-import zlib
 
 import torch
 import torch.nn.functional as F
 
+from fixture_common import enc, generator
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def enc(t):
-    t = t.detach()
-    return {"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape),
-            "data": [float(v) for v in t.flatten().tolist()]}
 
 
 CONV = [
@@ -50,7 +45,7 @@ def main():
     for dtype in (torch.float64, torch.float32):
         dn = str(dtype).replace("torch.", "")
         for name, xs, ws, has_b, args in CONV:
-            g = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+            g = generator(name)
             x = torch.randn(xs, generator=g, dtype=torch.float64).to(dtype).requires_grad_()
             w = torch.randn(ws, generator=g, dtype=torch.float64).to(dtype).requires_grad_()
             b = torch.randn(ws[0], generator=g, dtype=torch.float64).to(dtype).requires_grad_() if has_b else None
@@ -65,7 +60,7 @@ def main():
             cases.append({"name": f"conv2d/{name}/{dn}", "fn": "conv2d", "dtype": dn, "args": norm_args(args),
                           "inputs": inputs, "out": enc(out), "grads": grads})
         for name, fn, xs, args in POOL:
-            g = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+            g = generator(name)
             x = torch.randn(xs, generator=g, dtype=torch.float64).to(dtype).requires_grad_()
             out = getattr(F, fn)(x, **args)
             wt = torch.randn(out.shape, generator=g, dtype=torch.float64).to(dtype)

@@ -11,12 +11,13 @@ Deterministic: each case seeds its own generator from its name.
 """
 import json
 import os
-import zlib
 
 import numpy
 
 import torch
 import torch.nn.functional as F
+
+from fixture_common import generator
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -64,7 +65,7 @@ def norm_args(a):
 
 def record(name, fn, dtype, args, named, call):
     """named: list of (arg name, shape or None); builds leaves, runs call, records out/grads/grad2."""
-    g = torch.Generator().manual_seed(zlib.crc32(name.encode()))
+    g = generator(name)
     leaves = {k: torch.randn(s, generator=g, dtype=torch.float64).to(dtype).requires_grad_() for k, s in named}
     out = call(leaves)
     wt = torch.randn(out.shape, generator=g, dtype=torch.float64).to(dtype)

@@ -9,21 +9,14 @@ Deterministic: each case seeds its own generator from its name.
 """
 import json
 import os
-import zlib
 
 import torch
 import torch.nn.functional as F
 
+from fixture_common import enc, generator
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FILES = {}
-
-
-def enc(t):
-    t = t.detach()
-    d = {"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape)}
-    d["data"] = [int(v) for v in t.flatten().tolist()] if not t.is_floating_point() else \
-        [float(v) for v in t.flatten().tolist()]
-    return d
 
 
 def call(fn, x, t, extra, args):
@@ -54,7 +47,7 @@ def case(family, fn, label, make, args):
     """make(gen) -> (input, target, extra dict) in float64."""
     for dtype in (torch.float64, torch.float32):
         name = f"{fn}/{label}/{str(dtype).replace('torch.', '')}"
-        gen = torch.Generator().manual_seed(zlib.crc32(f"{fn}/{label}".encode()))
+        gen = generator(f"{fn}/{label}")
         x, t, extra = make(gen)
         x = x.to(dtype).requires_grad_(True)
         if t.is_floating_point():

@@ -11,21 +11,14 @@ Deterministic: each case seeds its own generator from its name.
 """
 import json
 import os
-import zlib
 
 import torch
 import torch.nn.functional as F
 
+from fixture_common import enc, generator
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = {}
-
-
-def enc(t):
-    t = t.detach()
-    d = {"dtype": str(t.dtype).replace("torch.", ""), "shape": list(t.shape)}
-    d["data"] = [int(v) for v in t.flatten().tolist()] if not t.is_floating_point() else \
-        [float(v) for v in t.flatten().tolist()]
-    return d
 
 
 def weighted(out):
@@ -33,14 +26,10 @@ def weighted(out):
     return (out * w).sum()
 
 
-def gen_for(name):
-    return torch.Generator().manual_seed(zlib.crc32(name.encode()))
-
-
 def batch_norm_case(label, cls, shape, momentum=0.1, affine=True, track=True):
     for dtype in (torch.float64, torch.float32):
         name = f"batch_norm/{label}/{str(dtype).replace('torch.', '')}"
-        g = gen_for(f"batch_norm/{label}")
+        g = generator(f"batch_norm/{label}")
         c = shape[1]
         m = cls(c, momentum=momentum, affine=affine, track_running_stats=track).to(dtype)
         if affine:
@@ -76,7 +65,7 @@ def batch_norm_case(label, cls, shape, momentum=0.1, affine=True, track=True):
 def functional_case(kind, label, make):
     for dtype in (torch.float64, torch.float32):
         name = f"{kind}/{label}/{str(dtype).replace('torch.', '')}"
-        g = gen_for(f"{kind}/{label}")
+        g = generator(f"{kind}/{label}")
         inputs, args, fn = make(g, dtype)
         out = fn(**inputs)
         weighted(out).backward()
