@@ -9,13 +9,6 @@
 namespace nabla::nn {
 namespace {
 
-// LibTorch prints an ExpandingArray<2> as [a, b].
-std::string pair(const ExpandingArray2& a) {
-  std::ostringstream os;
-  os << "[" << a[0] << ", " << a[1] << "]";
-  return os.str();
-}
-
 bool all(const ExpandingArray2& a, int64_t v) { return a[0] == v && a[1] == v; }
 
 // PyTorch's default conv init: kaiming_uniform_(a=sqrt(5)) on the weight, bias ~ U(+-1/sqrt(fan_in)) with fan_in
@@ -43,10 +36,7 @@ void Conv2dImpl::reset() {
   NABLA_CHECK(options.in_channels() > 0 && options.out_channels() > 0 && k[0] > 0 && k[1] > 0,
               "Conv2d: in_channels, out_channels and kernel_size must be positive, got in_channels=",
               options.in_channels(), " out_channels=", options.out_channels(), " kernel_size=(", k[0], ", ", k[1], ")");
-  NABLA_CHECK(options.groups() > 0 && options.in_channels() % options.groups() == 0 &&
-                  options.out_channels() % options.groups() == 0,
-              "Conv2d: in_channels (", options.in_channels(), ") and out_channels (", options.out_channels(),
-              ") must both be divisible by groups (", options.groups(), ")");
+  check_channels("Conv2d", options.in_channels(), options.out_channels(), options.groups());
   weight = register_parameter(
       "weight", empty({options.out_channels(), options.in_channels() / options.groups(), k[0], k[1]}));
   bias = register_parameter("bias", options.bias() ? empty({options.out_channels()}) : Tensor(), options.bias());
@@ -68,11 +58,10 @@ Tensor Conv2dImpl::forward(const Tensor& input) {
 std::string Conv2dImpl::extra_repr() const {
   std::ostringstream os;
   const auto& o = options;
-  os << o.in_channels() << ", " << o.out_channels() << ", kernel_size=[" << o.kernel_size()[0] << ", "
-     << o.kernel_size()[1] << "], stride=[" << o.stride()[0] << ", " << o.stride()[1] << "]";
-  if (o.padding()[0] || o.padding()[1]) os << ", padding=[" << o.padding()[0] << ", " << o.padding()[1] << "]";
-  if (o.dilation()[0] != 1 || o.dilation()[1] != 1)
-    os << ", dilation=[" << o.dilation()[0] << ", " << o.dilation()[1] << "]";
+  os << o.in_channels() << ", " << o.out_channels() << ", kernel_size=" << o.kernel_size()
+     << ", stride=" << o.stride();
+  if (!all(o.padding(), 0)) os << ", padding=" << o.padding();
+  if (!all(o.dilation(), 1)) os << ", dilation=" << o.dilation();
   if (o.groups() != 1) os << ", groups=" << o.groups();
   if (!o.bias()) os << ", bias=false";
   return os.str();
@@ -122,7 +111,7 @@ void ConvTranspose2dImpl::reset() {
   const auto& k = o.kernel_size();
   NABLA_CHECK(o.in_channels() > 0 && o.out_channels() > 0 && k[0] > 0 && k[1] > 0,
               "ConvTranspose2d: in_channels, out_channels and kernel_size must be positive, got in_channels=",
-              o.in_channels(), " out_channels=", o.out_channels(), " kernel_size=", pair(k));
+              o.in_channels(), " out_channels=", o.out_channels(), " kernel_size=", k);
   check_channels("ConvTranspose2d", o.in_channels(), o.out_channels(), o.groups());
   weight = register_parameter("weight", empty({o.in_channels(), o.out_channels() / o.groups(), k[0], k[1]}));
   bias = register_parameter("bias", o.bias() ? empty({o.out_channels()}) : Tensor(), o.bias());
@@ -167,11 +156,11 @@ Tensor ConvTranspose2dImpl::forward(const Tensor& input, const std::optional<std
 std::string ConvTranspose2dImpl::extra_repr() const {
   std::ostringstream os;
   const auto& o = options;
-  os << o.in_channels() << ", " << o.out_channels() << ", kernel_size=" << pair(o.kernel_size())
-     << ", stride=" << pair(o.stride());
-  if (!all(o.padding(), 0)) os << ", padding=" << pair(o.padding());
-  if (!all(o.dilation(), 1)) os << ", dilation=" << pair(o.dilation());
-  if (!all(o.output_padding(), 0)) os << ", output_padding=" << pair(o.output_padding());
+  os << o.in_channels() << ", " << o.out_channels() << ", kernel_size=" << o.kernel_size()
+     << ", stride=" << o.stride();
+  if (!all(o.padding(), 0)) os << ", padding=" << o.padding();
+  if (!all(o.dilation(), 1)) os << ", dilation=" << o.dilation();
+  if (!all(o.output_padding(), 0)) os << ", output_padding=" << o.output_padding();
   if (o.groups() != 1) os << ", groups=" << o.groups();
   if (!o.bias()) os << ", bias=false";
   return os.str();

@@ -3,25 +3,24 @@
 #include <sstream>
 
 namespace nabla::nn {
-namespace {
-std::string pair(const ExpandingArray2& a) {
-  std::ostringstream os;
-  os << "[" << a[0] << ", " << a[1] << "]";
-  return os.str();
-}
-}  // namespace
 
 std::string MaxPool2dImpl::extra_repr() const {
-  return "kernel_size=" + pair(options.kernel_size()) + ", stride=" + pair(options.stride()) +
-         ", padding=" + pair(options.padding()) + ", dilation=" + pair(options.dilation()) +
-         ", ceil_mode=" + (options.ceil_mode() ? "true" : "false");
+  std::ostringstream os;
+  os << "kernel_size=" << options.kernel_size() << ", stride=" << options.stride() << ", padding=" << options.padding()
+     << ", dilation=" << options.dilation() << ", ceil_mode=" << (options.ceil_mode() ? "true" : "false");
+  return os.str();
 }
 
 std::string AvgPool2dImpl::extra_repr() const {
-  return "kernel_size=" + pair(options.kernel_size()) + ", stride=" + pair(options.stride()) +
-         ", padding=" + pair(options.padding());
+  std::ostringstream os;
+  os << "kernel_size=" << options.kernel_size() << ", stride=" << options.stride() << ", padding=" << options.padding();
+  return os.str();
 }
 
-std::string AdaptiveAvgPool2dImpl::extra_repr() const { return "output_size=" + pair(options.output_size()); }
+std::string AdaptiveAvgPool2dImpl::extra_repr() const {
+  std::ostringstream os;
+  os << "output_size=" << options.output_size();
+  return os.str();
+}
 
 }  // namespace nabla::nn

@@ -88,6 +88,15 @@ TEST(LayerModules, PrintLikeLibTorch) {
       str(*nn::ConvTranspose2d(
           nn::ConvTranspose2dOptions(4, 6, {3, 2}).stride(2).padding({1, 0}).output_padding(1).groups(2))),
       "ConvTranspose2d(4, 6, kernel_size=[3, 2], stride=[2, 2], padding=[1, 0], output_padding=[1, 1], groups=2)");
+  EXPECT_EQ(str(*nn::Conv2d(1, 32, 3)), "Conv2d(1, 32, kernel_size=[3, 3], stride=[1, 1])");
+  EXPECT_EQ(str(*nn::Conv2d(nn::Conv2dOptions(4, 6, {3, 2}).stride(2).padding({0, 1}).dilation({2, 1}).groups(2)
+                                .bias(false))),
+            "Conv2d(4, 6, kernel_size=[3, 2], stride=[2, 2], padding=[0, 1], dilation=[2, 1], groups=2, bias=false)");
+  EXPECT_EQ(str(*nn::MaxPool2d(2)),
+            "MaxPool2d(kernel_size=[2, 2], stride=[2, 2], padding=[0, 0], dilation=[1, 1], ceil_mode=false)");
+  EXPECT_EQ(str(*nn::AvgPool2d(nn::AvgPool2dOptions({3, 2}).stride(1).padding(1))),
+            "AvgPool2d(kernel_size=[3, 2], stride=[1, 1], padding=[1, 1])");
+  EXPECT_EQ(str(*nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions({7, 5}))), "AdaptiveAvgPool2d(output_size=[7, 5])");
   EXPECT_EQ(str(*nn::Bilinear(2, 3, 4)), "Bilinear(in1_features=2, in2_features=3, out_features=4, bias=true)");
   EXPECT_EQ(str(*nn::Bilinear(nn::BilinearOptions(2, 3, 4).bias(false))),
             "Bilinear(in1_features=2, in2_features=3, out_features=4, bias=false)");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <ostream>
 
 #include "nabla/core/arg.h"
 #include "nabla/core/error.h"
@@ -24,6 +25,11 @@ struct ExpandingArray2 {
   int64_t operator[](size_t i) const { return v_[i]; }
   std::array<int64_t, 2> v_;
 };
+
+/// Prints "[a, b]", as LibTorch prints an ExpandingArray<2>.
+inline std::ostream& operator<<(std::ostream& os, const ExpandingArray2& a) {
+  return os << '[' << a[0] << ", " << a[1] << ']';
+}
 
 namespace nn::functional {
 
