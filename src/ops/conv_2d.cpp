@@ -46,7 +46,7 @@ Tensor plain_contiguous(const Tensor& t) {
   return a.is_contiguous() ? a : a.contiguous();
 }
 
-// im2col and col2im work on one image; the kernels below run the images of a batch on the OpenMP threads.
+// im2col and col2im handle one image's block of Cg channels.
 
 // The output columns ow whose input column ow * stride + offset lies in [0, W): [lo, hi).
 struct ValidRange {
@@ -175,8 +175,9 @@ void backward_weight_images(const T* pg, const T* px, T* pw, const ConvGeom& g) 
         }
     }
   }
-  for (int64_t b = 0; b < (blocks > 1 ? blocks : 0); ++b)
-    for (int64_t i = 0; i < wsize; ++i) pw[i] += partial[b * wsize + i];
+  if (blocks > 1)
+    for (int64_t b = 0; b < blocks; ++b)
+      for (int64_t i = 0; i < wsize; ++i) pw[i] += partial[b * wsize + i];
 }
 
 // x (N, C, H, W), w (O, Cg, kh, kw) -> (N, O, OH, OW)
