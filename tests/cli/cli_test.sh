@@ -69,6 +69,12 @@ train_resume_eval)
   expect 2 "$nabla" train "${small[@]}" --out full --resume --overwrite
   # Settings of a resumed run cannot change.
   expect 1 "$nabla" train "${small[@]}" --epochs 3 --lr 0.5 --out split --resume; contains "--lr"
+  # A corrupt metrics.csv or resume.safetensors stops a resume with an error naming the file.
+  cp -r split bad_metrics && printf 'epoch,oops\n' > bad_metrics/metrics.csv
+  expect 1 "$nabla" train "${small[@]}" --epochs 3 --out bad_metrics --resume; contains "metrics.csv"
+  cp -r split bad_state && head -c 100 split/resume.safetensors > bad_state/resume.safetensors
+  expect 1 "$nabla" train "${small[@]}" --epochs 3 --out bad_state --resume; contains "resume.safetensors"
+  cmp split/last.safetensors bad_state/last.safetensors || fail "a refused resume changed last.safetensors"
   # eval reports the accuracy that training measured for the last checkpoint.
   expect 0 "$nabla" eval --checkpoint full/last.safetensors --data "$data" --limit 500
   contains "model mlp, epoch 2"; contains "$(printf 'accuracy %.4f' "$acc")"; contains "confusion matrix"
