@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(
   build-essential g++ cmake pkg-config   # g++ 12 (C++20), make
   libopenblas-dev      # CBLAS sgemm/dgemm
-  libopenblas-openmp-dev  # OpenBLAS on OpenMP threads (shares nabla's thread pool; see CMakeLists.txt)
+  libopenblas-pthread-dev  # the thread-safe OpenBLAS build that nabla's thread pool calls (see CMakeLists.txt)
   libgtest-dev         # tests
   libbenchmark-dev     # bench/
   nlohmann-json3-dev   # the PyTorch fixture tests read JSON (and safetensors headers later)

@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "backend/cpu/kernels.h"
+#include "backend/kernels.h"
 #include "nabla/autograd/engine.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/factory.h"
@@ -45,7 +45,8 @@ bool gradcheck(const std::function<tensor_list(const tensor_list&)>& fn, const t
   for (size_t k = 0; k < inputs.size(); ++k) {
     const Tensor& x = inputs[k];
     NABLA_CHECK(!x.defined() || !x.requires_grad() || x.dtype() == kFloat64, "gradcheck: input ", k,
-                " requires grad but has dtype ", x.dtype(), "; gradcheck needs float64 inputs (use .to(nabla::kDouble))");
+                " requires grad but has dtype ", x.dtype(),
+                "; gradcheck needs float64 inputs (use .to(nabla::kDouble))");
   }
   tensor_list outs;
   {
@@ -99,10 +100,10 @@ bool gradcheck(const std::function<tensor_list(const tensor_list&)>& fn, const t
         for (int64_t r = 0; r < n_out; ++r) {
           double num = (pp[r] - mp[r]) / (2 * eps);
           double ana = analytic[size_t(r * n_in + c)];
-          NABLA_CHECK(std::abs(num - ana) <= atol + rtol * std::abs(num), "gradcheck: Jacobian mismatch for output ",
-                      o, " with respect to input ", k, ", output element ", r, ", input element ", c,
-                      ": numerical ", num, " vs analytical ", ana, " (grad_fn ",
-                      out.grad_fn() ? out.grad_fn()->name() : std::string("none"), ")");
+          NABLA_CHECK(std::abs(num - ana) <= atol + rtol * std::abs(num), "gradcheck: Jacobian mismatch for output ", o,
+                      " with respect to input ", k, ", output element ", r, ", input element ", c, ": numerical ", num,
+                      " vs analytical ", ana, " (grad_fn ", out.grad_fn() ? out.grad_fn()->name() : std::string("none"),
+                      ")");
         }
       }
     }

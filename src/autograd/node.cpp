@@ -4,6 +4,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "backend/kernels.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/elementwise.h"
 #include "nabla/ops/shape.h"
@@ -109,9 +110,8 @@ Node::~Node() {
                      for (auto& e : next_edges_)
                        if (e.function) q.nodes.push_back(std::move(e.function));
                      next_edges_.clear();
-                     for (auto& h : pre_hooks_) q.fns.push_back([f = std::move(h.fn)](const variable_list&) {
-                       return variable_list{};
-                     });
+                     for (auto& h : pre_hooks_)
+                       q.fns.push_back([f = std::move(h.fn)](const variable_list&) { return variable_list{}; });
                      pre_hooks_.clear();
                    });
 }
@@ -185,22 +185,12 @@ Tensor AccumulateGrad::run_pre_hooks(uint32_t output_nr, Tensor grad) {
 }
 
 namespace {
-// grad += g with a plain loop when both are dense float32/float64 of one shape (the common case of every step);
-// false when the general add_ is needed.
-bool accumulate_inplace(const Tensor& grad, const Tensor& g0) {
-  if (grad.dtype() != g0.dtype() || (grad.dtype() != kFloat32 && grad.dtype() != kFloat64)) return false;
-  if (!grad.is_contiguous() || grad.sizes() != g0.sizes()) return false;
-  Tensor g = g0.is_contiguous() ? g0 : g0.contiguous();
-  const int64_t n = grad.numel();
-  if (grad.dtype() == kFloat32) {
-    float* d = grad.data_ptr<float>();
-    const float* s = g.data_ptr<float>();
-    for (int64_t i = 0; i < n; ++i) d[i] += s[i];
-  } else {
-    double* d = grad.data_ptr<double>();
-    const double* s = g.data_ptr<double>();
-    for (int64_t i = 0; i < n; ++i) d[i] += s[i];
-  }
+// grad += g through the device's add kernel when both have one dtype and shape and grad is dense (the common case of
+// every step); false when the general add_ is needed.
+bool accumulate_inplace(const Tensor& grad, const Tensor& g) {
+  if (grad.dtype() != g.dtype() || !grad.is_contiguous() || grad.sizes() != g.sizes()) return false;
+  backend::kernels(backend::common_device("AccumulateGrad", {&grad, &g}))
+      .binary(backend::BinaryOp::Add, grad, grad, g, 1);
   grad.bump_version();
   return true;
 }

@@ -7,9 +7,14 @@ namespace nabla {
 Device::Device(const std::string& spec) {
   auto colon = spec.find(':');
   std::string kind = spec.substr(0, colon);
-  if (kind == "cpu") type_ = kCPU;
-  else if (kind == "cuda") type_ = kCUDA;
-  else NABLA_FAIL("Device: unknown device '", spec, "'; expected 'cpu', 'cuda' or 'cuda:N'");
+  if (kind == "cpu")
+    type_ = kCPU;
+  else if (kind == "cuda")
+    type_ = kCUDA;
+  else if (kind == "privateuseone")
+    type_ = kPrivateUse1;
+  else
+    NABLA_FAIL("Device: unknown device '", spec, "'; expected 'cpu', 'cuda' or 'cuda:N'");
   index_ = -1;
   if (colon != std::string::npos) {
     try {
@@ -21,7 +26,7 @@ Device::Device(const std::string& spec) {
 }
 
 std::string Device::str() const {
-  std::string s = is_cpu() ? "cpu" : "cuda";
+  std::string s = is_cpu() ? "cpu" : is_cuda() ? "cuda" : "privateuseone";
   if (index_ >= 0) s += ":" + std::to_string(index_);
   return s;
 }

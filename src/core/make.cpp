@@ -19,11 +19,11 @@ int64_t shape_numel(IntArrayRef sizes) {
 }
 
 Tensor make_empty(IntArrayRef sizes, ScalarType dtype, Device device) {
-  NABLA_CHECK(device.is_cpu(), "empty: device ", device, " is not available in this build (CPU only)");
   for (int64_t s : sizes) NABLA_CHECK(s >= 0, "empty: negative dimension in size ", sizes.vec());
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<StorageImpl>(size_t(shape_numel(sizes)) * element_size(dtype));
-  impl->sizes = sizes.vec();
+  impl->storage = std::make_shared<StorageImpl>(size_t(shape_numel(sizes)) * element_size(dtype), device);
+  impl->version = std::make_shared<VersionCounter>();
+  impl->sizes = sizes;
   impl->strides = contiguous_strides(sizes);
   impl->dtype = dtype;
   impl->device = device;
@@ -34,8 +34,8 @@ Tensor make_alias(const Tensor& t, IntArrayRef sizes, IntArrayRef strides, int64
   auto impl = std::make_shared<TensorImpl>();
   const TensorImpl& src = t.impl();
   impl->storage = src.storage;
-  impl->sizes = sizes.vec();
-  impl->strides = strides.vec();
+  impl->sizes = sizes;
+  impl->strides = strides;
   impl->offset = offset;
   impl->dtype = src.dtype;
   impl->device = src.device;

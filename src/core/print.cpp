@@ -6,7 +6,7 @@
 #include <ostream>
 #include <tuple>
 
-#include "backend/cpu/kernels.h"
+#include "backend/kernels.h"
 #include "core/make.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/factory.h"
@@ -187,7 +187,7 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t) {
   bool summarized = src.numel() > kSummarizeThreshold;
   if (summarized) src = summarize(src);
   Tensor d = detail::make_empty(src.sizes(), kFloat64);
-  cpu::copy_cast(d, src);
+  backend::copy_cast(d, src);
   const double* p = static_cast<const double*>(d.data_ptr());
   const std::vector<int64_t> sizes = src.sizes().vec();
   if (summarized) {

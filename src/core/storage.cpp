@@ -1,48 +1,49 @@
 #include "nabla/core/storage.h"
 
+#include <array>
 #include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include "nabla/core/error.h"
 
 namespace nabla {
+
+Allocator& cpu_allocator();  // src/backend/cpu/allocator.cpp
+
 namespace {
-std::atomic<int64_t> g_allocated{0};
-std::atomic<int64_t> g_peak{0};
-std::atomic<int64_t> g_live{0};
-constexpr size_t kAlignment = 64;
-constexpr size_t kSmallBytes = 1024;
+// Registered allocators by device type; the CPU's is built in.
+std::array<std::atomic<Allocator*>, kNumDeviceTypes>& registry() {
+  static std::array<std::atomic<Allocator*>, kNumDeviceTypes> r{};
+  return r;
+}
 }  // namespace
 
-StorageImpl::StorageImpl(size_t nbytes) : nbytes_(nbytes), owned_(true) {
-  size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
-  // Small buffers (scalars, biases, autograd temporaries) take malloc's fast path; large ones are
-  // cache-line aligned for the vectorized kernels. Both are released with free().
-  if (rounded == 0) data_ = nullptr;
-  else if (nbytes < kSmallBytes) data_ = std::malloc(nbytes);
-  else data_ = std::aligned_alloc(kAlignment, rounded);
-  NABLA_CHECK(rounded == 0 || data_ != nullptr, "allocator: out of memory allocating ", nbytes, " bytes");
-  int64_t now = g_allocated.fetch_add(int64_t(nbytes)) + int64_t(nbytes);
-  int64_t peak = g_peak.load();
-  while (now > peak && !g_peak.compare_exchange_weak(peak, now)) {
-  }
-  ++g_live;
+Allocator& allocator_for(DeviceType type) {
+  Allocator* a = registry()[size_t(type)].load(std::memory_order_acquire);
+  if (a) [[likely]]
+    return *a;
+  if (type == kCPU) return cpu_allocator();
+  NABLA_FAIL("allocator: no memory for device ", Device(type).str(), ": ",
+             type == kCUDA ? "nabla was built without CUDA" : "no backend registered this device type");
 }
 
-StorageImpl::StorageImpl(void* data, size_t nbytes, std::function<void(void*)> deleter)
-    : data_(data), nbytes_(nbytes), owned_(false), deleter_(std::move(deleter)) {}
+void register_allocator(DeviceType type, Allocator* a) { registry()[size_t(type)].store(a); }
+
+MemoryStats memory_stats(Device device) { return allocator_for(device.type()).stats(); }
+void empty_cache(Device device) { allocator_for(device.type()).empty_cache(); }
+
+StorageImpl::StorageImpl(size_t nbytes, Device device)
+    : nbytes_(nbytes), device_(device), allocator_(&allocator_for(device.type())) {
+  data_ = allocator_->allocate(nbytes);
+}
+
+StorageImpl::StorageImpl(void* data, size_t nbytes, std::function<void(void*)> deleter, Device device)
+    : data_(data), nbytes_(nbytes), device_(device), allocator_(nullptr), deleter_(std::move(deleter)) {}
 
 StorageImpl::~StorageImpl() {
-  if (owned_) {
-    std::free(data_);
-    g_allocated.fetch_sub(int64_t(nbytes_));
-    --g_live;
-  } else if (deleter_) {
+  if (allocator_)
+    allocator_->deallocate(data_, nbytes_);
+  else if (deleter_)
     deleter_(data_);
-  }
 }
-
-MemoryStats memory_stats() { return {g_allocated.load(), g_peak.load(), g_live.load()}; }
 
 }  // namespace nabla

@@ -2,7 +2,7 @@
 #include "nabla/core/tensor.h"
 
 #include "autograd/record.h"
-#include "backend/cpu/kernels.h"
+#include "backend/kernels.h"
 #include "core/make.h"
 #include "nabla/autograd/engine.h"
 #include "nabla/ops/shape.h"
@@ -50,10 +50,13 @@ bool Tensor::requires_grad() const {
 
 Tensor& Tensor::requires_grad_(bool r) {
   if (r && !is_leaf()) return *this;  // a non-leaf already requires grad (as in PyTorch, a no-op)
-  NABLA_CHECK(is_leaf(), "requires_grad_: you can only change requires_grad flags of leaf variables. If you want "
+  NABLA_CHECK(is_leaf(),
+              "requires_grad_: you can only change requires_grad flags of leaf variables. If you want "
               "to use a computed variable in a subgraph that doesn't require differentiation use detach()");
-  NABLA_CHECK(!r || is_floating_point(), "requires_grad_: only Tensors of floating point dtype can require "
-              "gradients (got ", dtype(), ")");
+  NABLA_CHECK(!r || is_floating_point(),
+              "requires_grad_: only Tensors of floating point dtype can require "
+              "gradients (got ",
+              dtype(), ")");
   autograd::autograd_meta(*this).requires_grad = r;
   return *this;
 }
@@ -83,8 +86,10 @@ void Tensor::retain_grad() const {
   m.grad_fn->set_retain_grad_hook(m.output_nr, [weak](const Tensor& g) -> Tensor {
     if (auto self = weak.lock()) {
       auto& meta = *self->autograd;
-      if (!meta.grad.defined()) meta.grad = GradMode::is_enabled() ? g : g.detach().clone();
-      else meta.grad = GradMode::is_enabled() ? meta.grad + g : (meta.grad + g).detach();
+      if (!meta.grad.defined())
+        meta.grad = GradMode::is_enabled() ? g : g.detach().clone();
+      else
+        meta.grad = GradMode::is_enabled() ? meta.grad + g : (meta.grad + g).detach();
     }
     return Tensor();
   });

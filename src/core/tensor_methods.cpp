@@ -1,6 +1,6 @@
 // Tensor's methods and operators: each forwards to the free function that implements the op.
 #include "autograd/record.h"
-#include "backend/cpu/kernels.h"
+#include "backend/kernels.h"
 #include "core/make.h"
 #include "nabla/ops/elementwise.h"
 #include "nabla/ops/factory.h"
@@ -77,10 +77,18 @@ Tensor Tensor::square() const { return nabla::square(*this); }
 Tensor Tensor::clamp(std::optional<Scalar> lo, std::optional<Scalar> hi) const { return nabla::clamp(*this, lo, hi); }
 
 // ---- in place: compute out of place, then write back (ops::assign_inplace rebases the graph) ----
-Tensor& Tensor::add_(const Tensor& o, const Scalar& a) { return ops::assign_inplace(*this, nabla::add(*this, o, a), "add_"); }
-Tensor& Tensor::add_(const Scalar& o, const Scalar& a) { return ops::assign_inplace(*this, nabla::add(*this, o, a), "add_"); }
-Tensor& Tensor::sub_(const Tensor& o, const Scalar& a) { return ops::assign_inplace(*this, nabla::sub(*this, o, a), "sub_"); }
-Tensor& Tensor::sub_(const Scalar& o, const Scalar& a) { return ops::assign_inplace(*this, nabla::sub(*this, o, a), "sub_"); }
+Tensor& Tensor::add_(const Tensor& o, const Scalar& a) {
+  return ops::assign_inplace(*this, nabla::add(*this, o, a), "add_");
+}
+Tensor& Tensor::add_(const Scalar& o, const Scalar& a) {
+  return ops::assign_inplace(*this, nabla::add(*this, o, a), "add_");
+}
+Tensor& Tensor::sub_(const Tensor& o, const Scalar& a) {
+  return ops::assign_inplace(*this, nabla::sub(*this, o, a), "sub_");
+}
+Tensor& Tensor::sub_(const Scalar& o, const Scalar& a) {
+  return ops::assign_inplace(*this, nabla::sub(*this, o, a), "sub_");
+}
 Tensor& Tensor::mul_(const Tensor& o) { return ops::assign_inplace(*this, nabla::mul(*this, o), "mul_"); }
 Tensor& Tensor::mul_(const Scalar& o) { return ops::assign_inplace(*this, nabla::mul(*this, o), "mul_"); }
 Tensor& Tensor::div_(const Tensor& o) { return ops::assign_inplace(*this, nabla::div(*this, o), "div_"); }
@@ -98,7 +106,7 @@ Tensor& Tensor::clamp_(std::optional<Scalar> lo, std::optional<Scalar> hi) {
 Tensor& Tensor::zero_() { return fill_(0); }
 Tensor& Tensor::fill_(const Scalar& v) {
   autograd::check_inplace(*this, "fill_");
-  cpu::fill(*this, v);
+  backend::fill(*this, v);
   bump_version();
   return *this;
 }
@@ -147,8 +155,8 @@ Tensor Tensor::addmm(const Tensor& a, const Tensor& b, const Scalar& beta, const
 }
 
 // ---- comparisons ----
-#define NABLA_CMP_METHOD(name)                                                    \
-  Tensor Tensor::name(const Tensor& o) const { return nabla::name(*this, o); }    \
+#define NABLA_CMP_METHOD(name)                                                 \
+  Tensor Tensor::name(const Tensor& o) const { return nabla::name(*this, o); } \
   Tensor Tensor::name(const Scalar& o) const { return nabla::name(*this, o); }
 NABLA_CMP_METHOD(eq)
 NABLA_CMP_METHOD(ne)

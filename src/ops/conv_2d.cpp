@@ -8,6 +8,7 @@
 
 #include "autograd/record.h"
 #include "backend/cpu/gemm.h"
+#include "backend/cpu/loops.h"
 #include "core/make.h"
 #include "nabla/nn/functional/conv.h"
 #include "nabla/ops/factory.h"
@@ -35,7 +36,8 @@ struct ConvGeom {
 };
 
 ConvGeom geom(IntArrayRef xs, IntArrayRef ws, const ConvParams& p) {
-  ConvGeom g{xs[0], xs[1], xs[2], xs[3], ws[0], ws[1], ws[2], ws[3], 0, 0, p.sh, p.sw, p.ph, p.pw, p.dh, p.dw, p.groups};
+  ConvGeom g{xs[0], xs[1], xs[2], xs[3], ws[0], ws[1], ws[2], ws[3],   0,
+             0,     p.sh,  p.sw,  p.ph,  p.pw,  p.dh,  p.dw,  p.groups};
   g.OH = p.oh >= 0 ? p.oh : (g.H + 2 * g.ph - g.dh * (g.kh - 1) - 1) / g.sh + 1;
   g.OW = p.ow >= 0 ? p.ow : (g.W + 2 * g.pw - g.dw * (g.kw - 1) - 1) / g.sw + 1;
   return g;
@@ -111,43 +113,39 @@ void col2im_add(const T* col, const ConvGeom& g, T* x) {
 }
 
 // The kernels below work image by image: im2col (or col2im) into a column buffer, then one GEMM. Big enough
-// batches run their images on OpenMP threads, each with its own buffer; inside a parallel region OpenBLAS's OpenMP
-// build computes each GEMM on the calling thread, so the cores do not fight over two thread pools. No result
-// depends on the thread count: images are independent, and the weight gradient sums fixed blocks of images in order.
+// batches run their images on the thread pool in contiguous chunks, each with its own buffer (from the caching
+// allocator, so no page is faulted in twice); inside a task each GEMM stays on its thread. No result depends on the
+// thread count: images are independent, and the weight gradient sums fixed blocks of images in order.
 constexpr int64_t kParallelConvWork = int64_t(1) << 20;  // multiply-adds of the whole batch
 
 bool parallel_images(const ConvGeom& g) { return g.N > 1 && g.N * g.O * g.K() * g.L() >= kParallelConvWork; }
 
 template <typename T>
 void forward_images(const T* px, const T* pw, T* po, const ConvGeom& g) {
-#pragma omp parallel if (parallel_images(g))
-  {
-    std::vector<T> col(static_cast<size_t>(g.K() * g.L()));
-#pragma omp for schedule(static)
-    for (int64_t n = 0; n < g.N; ++n)
+  cpu::parallel_chunks(g.N, parallel_images(g) ? 1 : g.N, [&](int64_t n0, int64_t n1) {
+    cpu::Scratch<T> col(g.K() * g.L());
+    for (int64_t n = n0; n < n1; ++n)
       for (int64_t gr = 0; gr < g.groups; ++gr) {
         im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col.data());
         // out[n, grp] (Og, L) = w[grp] (Og, K) @ col (K, L)
         cpu::gemm<T>(false, false, g.Og(), g.L(), g.K(), 1, pw + gr * g.Og() * g.K(), g.K(), col.data(), g.L(), 0,
                      po + (n * g.O + gr * g.Og()) * g.L(), g.L());
       }
-  }
+  });
 }
 
 template <typename T>
 void backward_input_images(const T* pg, const T* pw, T* px, const ConvGeom& g) {
-#pragma omp parallel if (parallel_images(g))
-  {
-    std::vector<T> col(static_cast<size_t>(g.K() * g.L()));
-#pragma omp for schedule(static)
-    for (int64_t n = 0; n < g.N; ++n)
+  cpu::parallel_chunks(g.N, parallel_images(g) ? 1 : g.N, [&](int64_t n0, int64_t n1) {
+    cpu::Scratch<T> col(g.K() * g.L());
+    for (int64_t n = n0; n < n1; ++n)
       for (int64_t gr = 0; gr < g.groups; ++gr) {
         // col (K, L) = w[grp]^T (K, Og) @ gy[n, grp] (Og, L)
         cpu::gemm<T>(true, false, g.K(), g.L(), g.Og(), 1, pw + gr * g.Og() * g.K(), g.K(),
                      pg + (n * g.O + gr * g.Og()) * g.L(), g.L(), 0, col.data(), g.L());
         col2im_add(col.data(), g, px + (n * g.C + gr * g.Cg) * g.H * g.W);
       }
-  }
+  });
 }
 
 // Blocks of images, each summed into its own partial gradient (at most 8 blocks and 64 MiB of partials), then the
@@ -155,29 +153,25 @@ void backward_input_images(const T* pg, const T* pw, T* px, const ConvGeom& g) {
 template <typename T>
 void backward_weight_images(const T* pg, const T* px, T* pw, const ConvGeom& g) {
   const int64_t wsize = g.O * g.K();
-  const int64_t blocks =
-      parallel_images(g)
-          ? std::clamp<int64_t>((int64_t(1) << 24) / std::max<int64_t>(wsize, 1), 1, std::min<int64_t>(g.N, 8))
-          : 1;
-  std::vector<T> partial(static_cast<size_t>(blocks > 1 ? blocks * wsize : 0));
-#pragma omp parallel if (blocks > 1)
-  {
-    std::vector<T> col(static_cast<size_t>(g.K() * g.L()));
-#pragma omp for schedule(static)
-    for (int64_t b = 0; b < blocks; ++b) {
-      T* out = blocks > 1 ? partial.data() + b * wsize : pw;
-      for (int64_t n = b * g.N / blocks; n < (b + 1) * g.N / blocks; ++n)
-        for (int64_t gr = 0; gr < g.groups; ++gr) {
-          im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col.data());
-          // gw[grp] (Og, K) += gy[n, grp] (Og, L) @ col^T (L, K)
-          cpu::gemm<T>(false, true, g.Og(), g.K(), g.L(), 1, pg + (n * g.O + gr * g.Og()) * g.L(), g.L(), col.data(),
-                       g.L(), 1, out + gr * g.Og() * g.K(), g.K());
-        }
-    }
-  }
+  const int64_t blocks = parallel_images(g) ? std::clamp<int64_t>((int64_t(1) << 24) / std::max<int64_t>(wsize, 1), 1,
+                                                                  std::min<int64_t>(g.N, 8))
+                                            : 1;
+  cpu::Scratch<T> partial(blocks > 1 ? blocks * wsize : 0);
+  if (blocks > 1) std::fill(partial.data(), partial.data() + blocks * wsize, T(0));
+  cpu::parallel_for(blocks, blocks > 1, [&](int64_t b) {
+    cpu::Scratch<T> col(g.K() * g.L());
+    T* out = blocks > 1 ? partial.data() + b * wsize : pw;
+    for (int64_t n = b * g.N / blocks; n < (b + 1) * g.N / blocks; ++n)
+      for (int64_t gr = 0; gr < g.groups; ++gr) {
+        im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col.data());
+        // gw[grp] (Og, K) += gy[n, grp] (Og, L) @ col^T (L, K)
+        cpu::gemm<T>(false, true, g.Og(), g.K(), g.L(), 1, pg + (n * g.O + gr * g.Og()) * g.L(), g.L(), col.data(),
+                     g.L(), 1, out + gr * g.Og() * g.K(), g.K());
+      }
+  });
   if (blocks > 1)
     for (int64_t b = 0; b < blocks; ++b)
-      for (int64_t i = 0; i < wsize; ++i) pw[i] += partial[b * wsize + i];
+      for (int64_t i = 0; i < wsize; ++i) pw[i] += partial.data()[b * wsize + i];
 }
 
 // x (N, C, H, W), w (O, Cg, kh, kw) -> (N, O, OH, OW)
@@ -223,15 +217,16 @@ Tensor conv_op(const Tensor& x, const Tensor& w, const Tensor& b, const ConvPara
     const bool gx = x.requires_grad(), gw = w.requires_grad(), gb = b.defined() && b.requires_grad();
     std::vector<Tensor> inputs{x, w};
     if (b.defined()) inputs.push_back(b);
-    record(OpId::Conv2d, inputs, out,
-           [sx = SavedVariable(gw ? x : Tensor()), sw = SavedVariable(gx ? w : Tensor()), gx, gw, gb,
-            has_b = b.defined(), xs = x.sizes().vec(), ws = w.sizes().vec(), p](const variable_list& gr) -> variable_list {
-             variable_list r;
-             r.push_back(gx ? conv_backward_input(gr[0], sw.unpack(), xs, p) : Tensor());
-             r.push_back(gw ? conv_backward_weight(gr[0], sx.unpack(), ws, p) : Tensor());
-             if (has_b) r.push_back(gb ? gr[0].sum({0, 2, 3}) : Tensor());
-             return r;
-           });
+    record(
+        OpId::Conv2d, inputs, out,
+        [sx = SavedVariable(gw ? x : Tensor()), sw = SavedVariable(gx ? w : Tensor()), gx, gw, gb, has_b = b.defined(),
+         xs = x.sizes().vec(), ws = w.sizes().vec(), p](const variable_list& gr) -> variable_list {
+          variable_list r;
+          r.push_back(gx ? conv_backward_input(gr[0], sw.unpack(), xs, p) : Tensor());
+          r.push_back(gw ? conv_backward_weight(gr[0], sx.unpack(), ws, p) : Tensor());
+          if (has_b) r.push_back(gb ? gr[0].sum({0, 2, 3}) : Tensor());
+          return r;
+        });
   }
   return out;
 }
@@ -300,8 +295,8 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Conv2dFuncOptions
     NABLA_CHECK(bias.dtype() == input.dtype(), "conv2d: bias dtype ", bias.dtype(), " differs from input dtype ",
                 input.dtype());
   }
-  const ConvParams p{o.stride()[0], o.stride()[1], o.padding()[0], o.padding()[1], o.dilation()[0], o.dilation()[1],
-                     groups};
+  const ConvParams p{o.stride()[0],   o.stride()[1],   o.padding()[0], o.padding()[1],
+                     o.dilation()[0], o.dilation()[1], groups};
   const ConvGeom g = geom(input.sizes(), weight.sizes(), p);
   NABLA_CHECK(g.OH >= 1 && g.OW >= 1, "conv2d: input ", input.sizes().vec(), " (padded by (", p.ph, ", ", p.pw,
               ")) is smaller than the dilated kernel ", weight.sizes().vec(), " with dilation (", p.dh, ", ", p.dw,

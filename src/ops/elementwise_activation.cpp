@@ -26,6 +26,12 @@ Tensor floating_only_unary(const Tensor& x, const char* op, F f) {
   return out;
 }
 
+// A fused activation gradient f(g, y) (backend::BinaryOp::*Backward) in g's dtype; not recorded (callers use it only
+// when no higher-order graph is being built).
+Tensor fused_backward(backend::BinaryOp op, const Tensor& g, const Tensor& y, const char* name) {
+  return ops::binary_op(op, g, y, g.dtype(), name);
+}
+
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;  // 1/sqrt(2 pi)
 constexpr double kGeluBeta = 0.79788456080286535588;    // sqrt(2/pi)
 constexpr double kGeluKappa = 0.044715;
@@ -92,14 +98,13 @@ Tensor gelu_backward(const Tensor& g, const Tensor& x, GeluApprox approx) {
 Tensor sigmoid(const Tensor& x) {
   const ScalarType t = ops::float_compute_type(x.dtype());
   Tensor xv = ops::as_dtype(x, t);
-  Tensor out = floating_only_unary(xv, "sigmoid", [](auto v) NABLA_LAMBDA_INLINE {
-    using T = decltype(v);
-    return T(1) / (T(1) + ops::vexp(-v));
-  });
+  Tensor out = ops::unary_op(backend::UnaryOp::Sigmoid, xv, "sigmoid");
   if (autograd::needs_grad(x)) {
-    // g * y * (1 - y) from the saved output.
+    // g * y * (1 - y) from the saved output: one fused pass, or differentiable ops when a higher-order graph is
+    // being built.
     record(OpId::Sigmoid, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
       Tensor y = sy.unpack();
+      if (!GradMode::is_enabled()) return {fused_backward(backend::BinaryOp::SigmoidBackward, g[0], y, "sigmoid")};
       return {g[0] * (rsub(y, 1) * y)};
     });
   }
@@ -108,20 +113,11 @@ Tensor sigmoid(const Tensor& x) {
 
 Tensor relu(const Tensor& x) {
   NABLA_CHECK(x.dtype() != kBool, "relu: boolean inputs not supported; convert with .to(nabla::kFloat) first");
-  Tensor out = detail::make_empty(x.sizes(), x.dtype());
-  NABLA_DISPATCH_NUMERIC(x.dtype(), "relu", [&] {
-    cpu::map(
-        [](scalar_t v) -> scalar_t {
-          if constexpr (std::is_unsigned_v<scalar_t>) {
-            return v;
-          } else {
-            return v < scalar_t(0) ? scalar_t(0) : v;  // NaN stays NaN
-          }
-        },
-        out, x);
-  });
+  Tensor out = ops::unary_op(backend::UnaryOp::Relu, x, "relu");
   if (autograd::needs_grad(x)) {
+    // g where y > 0: one fused pass (PyTorch's threshold_backward), or differentiable ops for a higher-order graph.
     record(OpId::Relu, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
+      if (!GradMode::is_enabled()) return {fused_backward(backend::BinaryOp::ReluBackward, g[0], sy.unpack(), "relu")};
       return {g[0] * (sy.unpack() > 0)};
     });
   }

@@ -33,21 +33,6 @@ ScalarType result_type(const Tensor& a, const Scalar& b) {
 }
 
 namespace {
-template <typename T>
-T scalar_as(const Scalar& s) {
-  return s.to<T>();
-}
-
-template <typename T>
-bool is_nan(T v) {
-  if constexpr (std::is_floating_point_v<T>) {
-    return std::isnan(v);
-  } else {
-    (void)v;
-    return false;
-  }
-}
-
 // base^e for integer types by repeated squaring; negative e follows PyTorch (1, +-1 for base -1, else 0).
 template <typename T>
 T int_pow(T base, int64_t e) {
@@ -70,28 +55,6 @@ T int_pow(T base, int64_t e) {
       b = static_cast<U>(b * b);
     }
     return static_cast<T>(r);
-  }
-}
-
-// Kernels as templates, so that `if constexpr` drops the branches that do not apply to T.
-template <typename T>
-void add_kernel(const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha) {
-  if constexpr (std::is_same_v<T, bool>) {
-    ops::map2<bool>([](bool x, bool y) -> bool { return x || y; }, out, a, b);
-  } else if (alpha.to_double() == 1.0) {
-    ops::map2<T>([](T x, T y) -> T { return static_cast<T>(x + y); }, out, a, b);
-  } else {
-    const T al = scalar_as<T>(alpha);
-    ops::map2<T>([al](T x, T y) -> T { return static_cast<T>(x + al * y); }, out, a, b);
-  }
-}
-
-template <typename T>
-void mul_kernel(const Tensor& out, const Tensor& a, const Tensor& b) {
-  if constexpr (std::is_same_v<T, bool>) {
-    ops::map2<bool>([](bool x, bool y) -> bool { return x && y; }, out, a, b);
-  } else {
-    ops::map2<T>([](T x, T y) -> T { return static_cast<T>(x * y); }, out, a, b);
   }
 }
 
@@ -150,9 +113,7 @@ Tensor add_impl(const Tensor& a, const Tensor& b, const Scalar& alpha, OpId id, 
               ": alpha must be boolean for bool tensors");
   NABLA_CHECK(!(is_integral(t, true) && alpha.is_floating_point()), op,
               ": for integral input tensors, argument alpha must not be a floating point number (got ", alpha, ")");
-  auto bc = ops::prepare2(a, b, t, op);
-  Tensor out = detail::make_empty(bc.shape, t);
-  NABLA_DISPATCH_ALL(t, op, [&] { add_kernel<scalar_t>(out, bc.a, bc.b, alpha); });
+  Tensor out = ops::binary_op(backend::BinaryOp::Add, a, b, t, op, alpha);
   if (autograd::needs_grad(a, b)) {
     bool ga = a.requires_grad(), gb = b.requires_grad();
     record(id, {a, b}, out,
@@ -198,9 +159,7 @@ Tensor rsub(const Tensor& a, const Scalar& b) { return sub(ops::scalar_to_tensor
 
 Tensor mul(const Tensor& a, const Tensor& b) {
   ScalarType t = result_type(a, b);
-  auto bc = ops::prepare2(a, b, t, "mul");
-  Tensor out = detail::make_empty(bc.shape, t);
-  NABLA_DISPATCH_ALL(t, "mul", [&] { mul_kernel<scalar_t>(out, bc.a, bc.b); });
+  Tensor out = ops::binary_op(backend::BinaryOp::Mul, a, b, t, "mul");
   if (autograd::needs_grad(a, b)) {
     bool ga = a.requires_grad(), gb = b.requires_grad();
     record(OpId::Mul, {a, b}, out,
@@ -218,11 +177,7 @@ Tensor mul(const Tensor& a, const Scalar& b) { return mul(a, ops::scalar_to_tens
 // ---- div: true division; integer and bool operands divide in float32, as torch.div does ----
 Tensor div(const Tensor& a, const Tensor& b) {
   ScalarType t = ops::float_compute_type(result_type(a, b));
-  auto bc = ops::prepare2(a, b, t, "div");
-  Tensor out = detail::make_empty(bc.shape, t);
-  NABLA_DISPATCH_FLOATING(t, "div", [&] {
-    ops::map2<scalar_t>([](scalar_t x, scalar_t y) -> scalar_t { return x / y; }, out, bc.a, bc.b);
-  });
+  Tensor out = ops::binary_op(backend::BinaryOp::Div, a, b, t, "div");
   if (autograd::needs_grad(a, b)) {
     bool ga = a.requires_grad(), gb = b.requires_grad();
     // d/da = g / b;  d/db = -g * a / b^2, written as PyTorch does: -g * ((a / b) / b)
@@ -305,19 +260,7 @@ namespace {
 template <bool kMax>
 Tensor extremum(const Tensor& a, const Tensor& b, OpId id, const char* op) {
   ScalarType t = result_type(a, b);
-  auto bc = ops::prepare2(a, b, t, op);
-  Tensor out = detail::make_empty(bc.shape, t);
-  NABLA_DISPATCH_ALL(t, op, [&] {
-    ops::map2<scalar_t>(
-        [](scalar_t x, scalar_t y) -> scalar_t {
-          if constexpr (kMax) {
-            return (x > y || is_nan(x)) ? x : y;
-          } else {
-            return (x < y || is_nan(x)) ? x : y;
-          }
-        },
-        out, bc.a, bc.b);
-  });
+  Tensor out = ops::binary_op(kMax ? backend::BinaryOp::Maximum : backend::BinaryOp::Minimum, a, b, t, op);
   if (autograd::needs_grad(a, b)) {
     bool ga = a.requires_grad(), gb = b.requires_grad();
     record(id, {a, b}, out,
@@ -383,9 +326,7 @@ Tensor neg(const Tensor& x) {
   NABLA_CHECK(x.dtype() != kBool,
               "neg: negation, the `-` operator, on a bool tensor is not supported. If you are "
               "trying to invert a mask, use nabla::where(mask, false, true) or (mask == false) instead.");
-  Tensor out = detail::make_empty(x.sizes(), x.dtype());
-  NABLA_DISPATCH_NUMERIC(x.dtype(), "neg",
-                         [&] { cpu::map([](scalar_t v) -> scalar_t { return static_cast<scalar_t>(-v); }, out, x); });
+  Tensor out = ops::unary_op(backend::UnaryOp::Neg, x, "neg");
   if (autograd::needs_grad(x)) {
     record(OpId::Neg, {x}, out, [](const variable_list& g) -> variable_list { return {neg(g[0])}; });
   }

@@ -1,6 +1,7 @@
 #include "ops/elementwise_common.h"
 
 #include "autograd/record.h"
+#include "ops/elementwise_kernels.h"
 
 namespace nabla::ops {
 
@@ -15,15 +16,31 @@ Broadcast2 broadcast2(const Tensor& a, const Tensor& b, const char* op) {
 
 Tensor as_dtype(const Tensor& t, ScalarType dtype) {
   if (t.dtype() == dtype) return t;
-  Tensor out = detail::make_empty(t.sizes(), dtype);
-  cpu::copy_cast(out, t);
+  Tensor out = detail::make_empty(t.sizes(), dtype, t.device());
+  backend::copy_cast(out, t);
   return out;
 }
 
 Tensor scalar_to_tensor(const Scalar& s, ScalarType dtype) {
   Tensor t = detail::make_empty({}, dtype);
-  cpu::fill(t, s);
+  backend::fill(t, s);
   return t;
+}
+
+Tensor binary_op(backend::BinaryOp op, const Tensor& a, const Tensor& b, ScalarType compute, const char* name,
+                 const Scalar& alpha) {
+  const Device device = backend::common_device(name, {&a, &b});
+  auto bc = prepare2(a, b, compute, name);
+  Tensor out = detail::make_empty(bc.shape, compute, device);
+  backend::kernels(device).binary(op, out, bc.a, bc.b, alpha);
+  return out;
+}
+
+Tensor unary_op(backend::UnaryOp op, const Tensor& x, const char* name) {
+  (void)name;
+  Tensor out = detail::make_empty(x.sizes(), x.dtype(), x.device());
+  backend::kernels(x.device()).unary(op, out, x);
+  return out;
 }
 
 Tensor& assign_inplace(Tensor& self, const Tensor& result, const char* op) {
@@ -32,9 +49,9 @@ Tensor& assign_inplace(Tensor& self, const Tensor& result, const char* op) {
   if (result.requires_grad() && GradMode::is_enabled()) {
     autograd::check_inplace(self, op);
   }
-  NABLA_CHECK(!(is_integral(self.dtype(), true) && result.is_floating_point()), op, ": result type ",
-              result.dtype(), " can't be cast to the desired output type ", self.dtype());
-  cpu::copy_cast(self, result);
+  NABLA_CHECK(!(is_integral(self.dtype(), true) && result.is_floating_point()), op, ": result type ", result.dtype(),
+              " can't be cast to the desired output type ", self.dtype());
+  backend::copy_cast(self, result);
   self.bump_version();
   if (result.requires_grad() && GradMode::is_enabled()) {
     auto node = result.grad_fn();

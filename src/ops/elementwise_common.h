@@ -1,7 +1,7 @@
 #pragma once
 // Shared plumbing of the elementwise ops: broadcasting, type promotion, output allocation, in-place.
-#include "backend/cpu/kernels.h"
 #include "backend/cpu/loops.h"
+#include "backend/kernels.h"
 #include "core/make.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/elementwise.h"
@@ -52,6 +52,13 @@ Tensor unary_kernel(const Tensor& x0, ScalarType compute, const char* op, F f) {
   });
   return out;
 }
+
+/// out = the device's binary kernel `op` over a and b broadcast and converted to `compute` (out has that dtype), on
+/// the operands' common device (nabla::Error naming `name` and both devices when they differ).
+Tensor binary_op(backend::BinaryOp op, const Tensor& a, const Tensor& b, ScalarType compute, const char* name,
+                 const Scalar& alpha = 1);
+/// out = the device's unary kernel `op` over x, in x's dtype.
+Tensor unary_op(backend::UnaryOp op, const Tensor& x, const char* name);
 
 /// Writes `result` (already computed, with its graph) into self in place: copies the values, bumps the
 /// version and, when result carries a graph, rebases self's history onto it.

@@ -14,15 +14,9 @@ using autograd::variable_list;
 using ops::OpId;
 
 namespace {
-// out = f(x) in x's floating type (float32 for integer and bool x). F is generic over float/double.
-template <typename F>
-Tensor float_unary(const Tensor& x0, const char* op, F f) {
-  const ScalarType t = ops::float_compute_type(x0.dtype());
-  Tensor x = ops::as_dtype(x0, t);
-  Tensor out = detail::make_empty(x.sizes(), t);
-  NABLA_DISPATCH_FLOATING(t, op,
-                          [&] { cpu::map([f](scalar_t v) NABLA_LAMBDA_INLINE -> scalar_t { return f(v); }, out, x); });
-  return out;
+// The unary kernel `k` over x in x's floating type (float32 for integer and bool x).
+Tensor float_unary(const Tensor& x0, const char* op, backend::UnaryOp k) {
+  return ops::unary_op(k, ops::as_dtype(x0, ops::float_compute_type(x0.dtype())), op);
 }
 
 void check_not_bool(const Tensor& x, const char* op) {
@@ -40,7 +34,7 @@ ScalarType promote_with(ScalarType t, const Scalar& s) {
 }  // namespace
 
 Tensor exp(const Tensor& x) {
-  Tensor out = float_unary(x, "exp", [](auto v) NABLA_LAMBDA_INLINE { return ops::vexp(v); });
+  Tensor out = float_unary(x, "exp", backend::UnaryOp::Exp);
   if (autograd::needs_grad(x)) {
     record(OpId::Exp, {x}, out,
            [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list { return {g[0] * sy.unpack()}; });
@@ -49,7 +43,7 @@ Tensor exp(const Tensor& x) {
 }
 
 Tensor log(const Tensor& x) {
-  Tensor out = float_unary(x, "log", [](auto v) NABLA_LAMBDA_INLINE { return ops::vlog(v); });
+  Tensor out = float_unary(x, "log", backend::UnaryOp::Log);
   if (autograd::needs_grad(x)) {
     record(OpId::Log, {x}, out,
            [sx = SavedVariable(x)](const variable_list& g) -> variable_list { return {g[0] / sx.unpack()}; });
@@ -58,7 +52,7 @@ Tensor log(const Tensor& x) {
 }
 
 Tensor log1p(const Tensor& x) {
-  Tensor out = float_unary(x, "log1p", [](auto v) NABLA_LAMBDA_INLINE { return ops::vlog1p(v); });
+  Tensor out = float_unary(x, "log1p", backend::UnaryOp::Log1p);
   if (autograd::needs_grad(x)) {
     record(OpId::Log1p, {x}, out,
            [sx = SavedVariable(x)](const variable_list& g) -> variable_list { return {g[0] / (sx.unpack() + 1)}; });
@@ -67,7 +61,7 @@ Tensor log1p(const Tensor& x) {
 }
 
 Tensor sqrt(const Tensor& x) {
-  Tensor out = float_unary(x, "sqrt", [](auto v) { return std::sqrt(v); });
+  Tensor out = float_unary(x, "sqrt", backend::UnaryOp::Sqrt);
   if (autograd::needs_grad(x)) {
     // d sqrt(x) = 1 / (2 sqrt(x)), from the saved output.
     record(OpId::Sqrt, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
@@ -78,7 +72,7 @@ Tensor sqrt(const Tensor& x) {
 }
 
 Tensor rsqrt(const Tensor& x) {
-  Tensor out = float_unary(x, "rsqrt", [](auto v) { return decltype(v)(1) / std::sqrt(v); });
+  Tensor out = float_unary(x, "rsqrt", backend::UnaryOp::Rsqrt);
   if (autograd::needs_grad(x)) {
     // y = x^(-1/2): dy/dx = -1/2 x^(-3/2) = -1/2 y^3.
     record(OpId::Rsqrt, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
@@ -90,20 +84,7 @@ Tensor rsqrt(const Tensor& x) {
 
 Tensor abs(const Tensor& x) {
   check_not_bool(x, "abs");
-  Tensor out = detail::make_empty(x.sizes(), x.dtype());
-  NABLA_DISPATCH_NUMERIC(x.dtype(), "abs", [&] {
-    cpu::map(
-        [](scalar_t v) -> scalar_t {
-          if constexpr (std::is_floating_point_v<scalar_t>) {
-            return std::abs(v);
-          } else if constexpr (std::is_unsigned_v<scalar_t>) {
-            return v;
-          } else {
-            return v < 0 ? static_cast<scalar_t>(-v) : v;
-          }
-        },
-        out, x);
-  });
+  Tensor out = ops::unary_op(backend::UnaryOp::Abs, x, "abs");
   if (autograd::needs_grad(x)) {
     record(OpId::Abs, {x}, out,
            [sx = SavedVariable(x)](const variable_list& g) -> variable_list { return {g[0] * sign(sx.unpack())}; });
@@ -133,7 +114,7 @@ Tensor sign(const Tensor& x) {
 }
 
 Tensor sin(const Tensor& x) {
-  Tensor out = float_unary(x, "sin", [](auto v) { return std::sin(v); });
+  Tensor out = float_unary(x, "sin", backend::UnaryOp::Sin);
   if (autograd::needs_grad(x)) {
     record(OpId::Sin, {x}, out,
            [sx = SavedVariable(x)](const variable_list& g) -> variable_list { return {g[0] * cos(sx.unpack())}; });
@@ -142,7 +123,7 @@ Tensor sin(const Tensor& x) {
 }
 
 Tensor cos(const Tensor& x) {
-  Tensor out = float_unary(x, "cos", [](auto v) { return std::cos(v); });
+  Tensor out = float_unary(x, "cos", backend::UnaryOp::Cos);
   if (autograd::needs_grad(x)) {
     record(OpId::Cos, {x}, out,
            [sx = SavedVariable(x)](const variable_list& g) -> variable_list { return {g[0] * neg(sin(sx.unpack()))}; });
@@ -151,11 +132,13 @@ Tensor cos(const Tensor& x) {
 }
 
 Tensor tanh(const Tensor& x) {
-  Tensor out = float_unary(x, "tanh", [](auto v) NABLA_LAMBDA_INLINE { return ops::vtanh(v); });
+  Tensor out = float_unary(x, "tanh", backend::UnaryOp::Tanh);
   if (autograd::needs_grad(x)) {
-    // d tanh = 1 - y^2, from the saved output.
+    // d tanh = 1 - y^2, from the saved output: one fused pass, or differentiable ops for a higher-order graph.
     record(OpId::Tanh, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
       Tensor y = sy.unpack();
+      if (!GradMode::is_enabled())
+        return {ops::binary_op(backend::BinaryOp::TanhBackward, g[0], y, g[0].dtype(), "tanh")};
       return {g[0] * rsub(y * y, 1)};
     });
   }

@@ -1,6 +1,6 @@
 // empty/zeros/ones/full, the *_like forms, tensor(...) and from_blob.
 #include "autograd/record.h"
-#include "backend/cpu/kernels.h"
+#include "backend/kernels.h"
 #include "core/make.h"
 #include "nabla/ops/factory.h"
 
@@ -23,10 +23,14 @@ Tensor empty(IntArrayRef size, const TensorOptions& o) {
   return finish(detail::make_empty(size, dtype_or(o, kFloat32), o.device()), o);
 }
 Tensor empty_strided(IntArrayRef size, IntArrayRef strides, const TensorOptions& o) {
-  NABLA_CHECK(size.size() == strides.size(), "empty_strided: got ", size.size(), " sizes and ", strides.size(), " strides");
+  NABLA_CHECK(size.size() == strides.size(), "empty_strided: got ", size.size(), " sizes and ", strides.size(),
+              " strides");
   int64_t extent = 1;
   for (size_t i = 0; i < size.size(); ++i) {
-    if (size[i] == 0) { extent = 0; break; }
+    if (size[i] == 0) {
+      extent = 0;
+      break;
+    }
     extent += (size[i] - 1) * strides[i];
   }
   Tensor base = detail::make_empty({extent}, dtype_or(o, kFloat32), o.device());
@@ -35,7 +39,7 @@ Tensor empty_strided(IntArrayRef size, IntArrayRef strides, const TensorOptions&
 Tensor full(IntArrayRef size, const Scalar& value, const TensorOptions& o) {
   ScalarType def = value.is_floating_point() ? kFloat32 : value.is_boolean() ? kBool : kInt64;
   Tensor t = detail::make_empty(size, dtype_or(o, def), o.device());
-  cpu::fill(t, value);
+  backend::fill(t, value);
   return finish(t, o);
 }
 Tensor zeros(IntArrayRef size, const TensorOptions& o) { return full(size, 0.0, o); }
@@ -43,7 +47,9 @@ Tensor ones(IntArrayRef size, const TensorOptions& o) { return full(size, 1.0, o
 Tensor empty_like(const Tensor& t, const TensorOptions& o) { return empty(t.sizes(), like_options(t, o)); }
 Tensor zeros_like(const Tensor& t, const TensorOptions& o) { return zeros(t.sizes(), like_options(t, o)); }
 Tensor ones_like(const Tensor& t, const TensorOptions& o) { return ones(t.sizes(), like_options(t, o)); }
-Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& o) { return full(t.sizes(), v, like_options(t, o)); }
+Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& o) {
+  return full(t.sizes(), v, like_options(t, o));
+}
 
 namespace {
 void flatten_nested(const NestedList& l, std::vector<int64_t>& shape, size_t depth, std::vector<double>& values,
@@ -57,7 +63,8 @@ void flatten_nested(const NestedList& l, std::vector<int64_t>& shape, size_t dep
   }
   int64_t n = int64_t(l.children().size());
   if (depth == shape.size()) shape.push_back(n);
-  NABLA_CHECK(shape[depth] == n, "tensor: expected sequence of length ", shape[depth], " at dim ", depth, " (got ", n, ")");
+  NABLA_CHECK(shape[depth] == n, "tensor: expected sequence of length ", shape[depth], " at dim ", depth, " (got ", n,
+              ")");
   for (const auto& c : l.children()) flatten_nested(c, shape, depth + 1, values, all_integral, all_bool);
 }
 
@@ -86,11 +93,14 @@ Tensor tensor(std::initializer_list<NestedList> values, const TensorOptions& o) 
 Tensor tensor(const Scalar& value, const TensorOptions& o) {
   ScalarType def = value.is_floating_point() ? kFloat32 : value.is_boolean() ? kBool : kInt64;
   Tensor t = detail::make_empty({}, dtype_or(o, def));
-  cpu::fill(t, value);
+  backend::fill(t, value);
   return finish(t, o);
 }
 Tensor scalar_tensor(const Scalar& value, const TensorOptions& o) {
-  return tensor(value, o.has_dtype() ? o : o.dtype(value.is_floating_point() ? kFloat32 : value.is_boolean() ? kBool : kInt64));
+  return tensor(value, o.has_dtype() ? o
+                                     : o.dtype(value.is_floating_point() ? kFloat32
+                                               : value.is_boolean()      ? kBool
+                                                                         : kInt64));
 }
 
 template <typename T>
@@ -107,14 +117,17 @@ template Tensor tensor(const std::vector<int32_t>&, const TensorOptions&);
 template Tensor tensor(const std::vector<uint8_t>&, const TensorOptions&);
 
 Tensor from_blob(void* data, IntArrayRef sizes, IntArrayRef strides, const TensorOptions& o) {
-  NABLA_CHECK(sizes.size() == strides.size(), "from_blob: got ", sizes.size(), " sizes and ", strides.size(), " strides");
+  NABLA_CHECK(sizes.size() == strides.size(), "from_blob: got ", sizes.size(), " sizes and ", strides.size(),
+              " strides");
   auto impl = std::make_shared<TensorImpl>();
   int64_t extent = 1;
   for (size_t i = 0; i < sizes.size(); ++i) extent += (sizes[i] - 1) * strides[i];
   ScalarType dt = dtype_or(o, kFloat32);
-  impl->storage = std::make_shared<StorageImpl>(data, size_t(extent) * element_size(dt), nullptr);
-  impl->sizes = sizes.vec();
-  impl->strides = strides.vec();
+  impl->storage = std::make_shared<StorageImpl>(data, size_t(extent) * element_size(dt), nullptr, o.device());
+  impl->version = std::make_shared<VersionCounter>();
+  impl->device = o.device();
+  impl->sizes = sizes;
+  impl->strides = strides;
   impl->dtype = dt;
   return finish(Tensor(std::move(impl)), o);
 }
@@ -123,7 +136,7 @@ Tensor from_blob(void* data, IntArrayRef sizes, const TensorOptions& o) {
 }
 Tensor from_blob(void* data, IntArrayRef sizes, std::function<void(void*)> deleter, const TensorOptions& o) {
   Tensor t = from_blob(data, sizes, o);
-  t.impl().storage = std::make_shared<StorageImpl>(data, t.impl().storage->nbytes(), std::move(deleter));
+  t.impl().storage = std::make_shared<StorageImpl>(data, t.impl().storage->nbytes(), std::move(deleter), t.device());
   return t;
 }
 

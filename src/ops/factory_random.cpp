@@ -6,7 +6,7 @@
 #include <numbers>
 #include <random>
 
-#include "backend/cpu/kernels.h"
+#include "backend/kernels.h"
 #include "core/make.h"
 #include "nabla/ops/factory.h"
 
@@ -40,8 +40,10 @@ uint64_t uniform_below(std::mt19937_64& e, uint64_t range) {
 
 Tensor finish(Tensor t, const TensorOptions& o) {
   if (o.requires_grad()) {
-    NABLA_CHECK(t.is_floating_point(), "requires_grad: only tensors of floating point dtype can require gradients, "
-                "got ", t.dtype());
+    NABLA_CHECK(t.is_floating_point(),
+                "requires_grad: only tensors of floating point dtype can require gradients, "
+                "got ",
+                t.dtype());
     t.requires_grad_(true);
   }
   return t;
@@ -149,7 +151,7 @@ Tensor bernoulli(const Tensor& p) {
   NABLA_CHECK(p.defined(), "bernoulli: the probability tensor is undefined");
   // Probabilities as contiguous doubles (no graph).
   Tensor prob = detail::make_empty(p.sizes(), kFloat64);
-  cpu::copy_cast(prob, detail::make_alias(p));
+  backend::copy_cast(prob, detail::make_alias(p));
   const double* pp = prob.data_ptr<double>();
   const int64_t n = prob.numel();
   for (int64_t i = 0; i < n; ++i)
@@ -162,7 +164,7 @@ Tensor bernoulli(const Tensor& p) {
     for (int64_t i = 0; i < n; ++i) w[i] = uniform_double(g.engine) < pp[i] ? 1.0 : 0.0;
   }
   Tensor out = detail::make_empty(p.sizes(), p.is_floating_point() ? p.dtype() : kFloat32);
-  cpu::copy_cast(out, prob);
+  backend::copy_cast(out, prob);
   return out;
 }
 
@@ -178,7 +180,7 @@ Tensor bernoulli(const Tensor& like, double p) {
     for (int64_t i = 0; i < n; ++i) w[i] = uniform_double(g.engine) < p ? 1.0 : 0.0;
   }
   Tensor out = detail::make_empty(like.sizes(), like.dtype());
-  cpu::copy_cast(out, draws);
+  backend::copy_cast(out, draws);
   return out;
 }
 

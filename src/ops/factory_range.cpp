@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <type_traits>
 
-#include "backend/cpu/kernels.h"
+#include "backend/kernels.h"
 #include "core/make.h"
 #include "nabla/ops/factory.h"
 
@@ -12,8 +12,10 @@ namespace nabla {
 namespace {
 Tensor finish(Tensor t, const TensorOptions& o) {
   if (o.requires_grad()) {
-    NABLA_CHECK(t.is_floating_point(), "requires_grad: only tensors of floating point dtype can require gradients, "
-                "got ", t.dtype());
+    NABLA_CHECK(t.is_floating_point(),
+                "requires_grad: only tensors of floating point dtype can require gradients, "
+                "got ",
+                t.dtype());
     t.requires_grad_(true);
   }
   return t;
@@ -28,8 +30,10 @@ Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, const 
   const double s = start.to_double(), e = end.to_double(), st = step.to_double();
   NABLA_CHECK(std::isfinite(s) && std::isfinite(e), "arange: unsupported range: ", start, " -> ", end);
   NABLA_CHECK(st != 0, "arange: step must be nonzero");
-  NABLA_CHECK((st > 0 && e >= s) || (st < 0 && e <= s), "arange: upper bound and larger bound inconsistent with "
-              "step sign (start ", start, ", end ", end, ", step ", step, ")");
+  NABLA_CHECK((st > 0 && e >= s) || (st < 0 && e <= s),
+              "arange: upper bound and larger bound inconsistent with "
+              "step sign (start ",
+              start, ", end ", end, ", step ", step, ")");
   // [start, end) in steps: ceil((end - start) / step) elements, computed in double as PyTorch does.
   int64_t n = 0;
   if (integral) {
@@ -78,7 +82,7 @@ Tensor eye(int64_t n, int64_t m, const TensorOptions& options) {
   NABLA_CHECK(m >= 0, "eye: m must be greater or equal to 0, got ", m);
   const ScalarType dtype = options.has_dtype() ? options.dtype() : kFloat32;
   Tensor out = detail::make_empty({n, m}, dtype);
-  cpu::fill(out, 0);
+  backend::fill(out, 0);
   NABLA_DISPATCH_ALL(dtype, "eye", [&] {
     scalar_t* p = out.data_ptr<scalar_t>();
     for (int64_t i = 0; i < std::min(n, m); ++i) p[i * m + i] = static_cast<scalar_t>(1);

@@ -42,7 +42,7 @@ MatOperand mat_operand(const Tensor& t) {
   }
   // Neither dim is unit-stride (or a dim is expanded): one contiguous copy, outside the graph.
   m.storage = detail::make_empty(t.sizes(), t.dtype());
-  cpu::copy_cast(m.storage, t);
+  backend::copy_cast(m.storage, t);
   m.ld = std::max<int64_t>(1, c);
   m.batch_stride = d == 3 ? r * c : 0;
   return m;
@@ -84,6 +84,18 @@ std::vector<int64_t> concat(IntArrayRef a, std::initializer_list<int64_t> b) {
   return out;
 }
 
+// True when m (2-D) is the transposed view of a contiguous matrix, as nn::Linear's weight.t() is.
+bool is_transposed_contiguous(const Tensor& m) {
+  return m.dim() == 2 && m.size(0) > 1 && m.size(1) > 1 && m.stride(0) == 1 && m.stride(1) == m.size(0);
+}
+
+// The gradient of b in a @ b (a (n, k), b (k, m), g (n, m)): a^T @ g, computed in b's own layout. When b is a
+// transposed contiguous matrix (Linear's weight.t()), (g^T @ a)^T is the same matrix with contiguous storage in the
+// weight's (m, k) layout, so the weight's .grad() arrives without a transposing copy.
+Tensor rhs_grad(const Tensor& a, const Tensor& g, bool b_transposed) {
+  return b_transposed ? mm(g.t(), a).t() : mm(a.t(), g);
+}
+
 bool same_shape(IntArrayRef a, IntArrayRef b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
 }
@@ -103,11 +115,11 @@ Tensor mm(const Tensor& a, const Tensor& b) {
   if (autograd::needs_grad(a, b)) {
     const bool ga = a.requires_grad(), gb = b.requires_grad();
     record(OpId::Mm, {a, b}, out,
-           [sa = SavedVariable(gb ? a : Tensor()), sb = SavedVariable(ga ? b : Tensor()), ga,
-            gb](const variable_list& g) -> variable_list {
+           [sa = SavedVariable(gb ? a : Tensor()), sb = SavedVariable(ga ? b : Tensor()), ga, gb,
+            bt = is_transposed_contiguous(b)](const variable_list& g) -> variable_list {
              // gA = g @ B^T, gB = A^T @ g (transposed views go to BLAS without copies)
              Tensor da = ga ? mm(g[0], sb.unpack().t()) : Tensor();
-             Tensor db = gb ? mm(sa.unpack().t(), g[0]) : Tensor();
+             Tensor db = gb ? rhs_grad(sa.unpack(), g[0], bt) : Tensor();
              return {da, db};
            });
   }
@@ -155,13 +167,14 @@ Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scala
               "addmm: self of shape ", self.sizes().vec(), " cannot be broadcast to the product's shape ", shape);
   const bool beta_zero = beta.to_double() == 0.0;
   Tensor out = detail::make_empty(shape, m1.dtype());
-  if (!beta_zero) cpu::copy_cast(out, detail::make_alias(self).expand(shape));
+  if (!beta_zero) backend::copy_cast(out, detail::make_alias(self).expand(shape));
   gemm_into(out, m1, m2, alpha, beta_zero ? Scalar(0) : beta, "addmm");
   if (autograd::needs_grad(self, m1, m2)) {
     const bool g1 = m1.requires_grad(), g2 = m2.requires_grad();
     record(OpId::Addmm, {self, m1, m2}, out,
            [s1 = SavedVariable(g2 ? m1 : Tensor()), s2 = SavedVariable(g1 ? m2 : Tensor()), g1, g2, beta, alpha,
-            self_shape = self.sizes().vec(), gs = self.requires_grad()](const variable_list& g) -> variable_list {
+            self_shape = self.sizes().vec(), gs = self.requires_grad(),
+            m2t = is_transposed_contiguous(m2)](const variable_list& g) -> variable_list {
              const bool unit_alpha = alpha.to_double() == 1.0;
              Tensor ds = gs ? sum_to(beta.to_double() == 1.0 ? g[0] : g[0] * beta, self_shape) : Tensor();
              Tensor d1, d2;
@@ -170,7 +183,7 @@ Tensor addmm(const Tensor& self, const Tensor& m1, const Tensor& m2, const Scala
                if (!unit_alpha) d1 = d1 * alpha;
              }
              if (g2) {
-               d2 = mm(s1.unpack().t(), g[0]);
+               d2 = rhs_grad(s1.unpack(), g[0], m2t);
                if (!unit_alpha) d2 = d2 * alpha;
              }
              return {ds, d1, d2};

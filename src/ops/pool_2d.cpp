@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "autograd/record.h"
+#include "backend/cpu/loops.h"
 #include "core/make.h"
 #include "nabla/nn/functional/conv.h"
 #include "nabla/ops/factory.h"
@@ -36,31 +37,33 @@ Tensor plain_contiguous(const Tensor& t) {
 
 template <typename T>
 void pool_forward_kernel(const T* px, const PoolWindows& w, int64_t NC, T* po) {
-#pragma omp parallel for schedule(static) if (NC * w.OH * w.OW >= 16384)
-  for (int64_t p = 0; p < NC; ++p) {
-    const T* plane = px + p * w.H * w.W;
-    for (int64_t oh = 0; oh < w.OH; ++oh)
-      for (int64_t ow = 0; ow < w.OW; ++ow) {
-        double s = 0;
-        for (int64_t h = w.hs[oh]; h < w.he[oh]; ++h)
-          for (int64_t c = w.ws[ow]; c < w.we[ow]; ++c) s += plane[h * w.W + c];
-        po[(p * w.OH + oh) * w.OW + ow] = static_cast<T>(s / w.div[oh * w.OW + ow]);
-      }
-  }
+  cpu::parallel_chunks(NC, (NC * w.OH * w.OW >= 16384) ? 1 : NC, [&](int64_t p_begin, int64_t p_end) {
+    for (int64_t p = p_begin; p < p_end; ++p) {
+      const T* plane = px + p * w.H * w.W;
+      for (int64_t oh = 0; oh < w.OH; ++oh)
+        for (int64_t ow = 0; ow < w.OW; ++ow) {
+          double s = 0;
+          for (int64_t h = w.hs[oh]; h < w.he[oh]; ++h)
+            for (int64_t c = w.ws[ow]; c < w.we[ow]; ++c) s += plane[h * w.W + c];
+          po[(p * w.OH + oh) * w.OW + ow] = static_cast<T>(s / w.div[oh * w.OW + ow]);
+        }
+    }
+  });
 }
 
 template <typename T>
 void pool_backward_kernel(const T* pg, const PoolWindows& w, int64_t NC, T* px) {
-#pragma omp parallel for schedule(static) if (NC * w.OH * w.OW >= 16384)
-  for (int64_t p = 0; p < NC; ++p) {
-    T* plane = px + p * w.H * w.W;
-    for (int64_t oh = 0; oh < w.OH; ++oh)
-      for (int64_t ow = 0; ow < w.OW; ++ow) {
-        const T v = static_cast<T>(pg[(p * w.OH + oh) * w.OW + ow] / w.div[oh * w.OW + ow]);
-        for (int64_t h = w.hs[oh]; h < w.he[oh]; ++h)
-          for (int64_t c = w.ws[ow]; c < w.we[ow]; ++c) plane[h * w.W + c] += v;
-      }
-  }
+  cpu::parallel_chunks(NC, (NC * w.OH * w.OW >= 16384) ? 1 : NC, [&](int64_t p_begin, int64_t p_end) {
+    for (int64_t p = p_begin; p < p_end; ++p) {
+      T* plane = px + p * w.H * w.W;
+      for (int64_t oh = 0; oh < w.OH; ++oh)
+        for (int64_t ow = 0; ow < w.OW; ++ow) {
+          const T v = static_cast<T>(pg[(p * w.OH + oh) * w.OW + ow] / w.div[oh * w.OW + ow]);
+          for (int64_t h = w.hs[oh]; h < w.he[oh]; ++h)
+            for (int64_t c = w.ws[ow]; c < w.we[ow]; ++c) plane[h * w.W + c] += v;
+        }
+    }
+  });
 }
 
 template <typename T>
@@ -72,52 +75,54 @@ void max_pool_kernel(const T* px, int64_t NC, int64_t H, int64_t W, int64_t OH, 
   // checks. The first element starts the max; every NaN takes over, so the last NaN of a window wins, as in PyTorch.
   const bool inside = ph == 0 && pw == 0 && dh == 1 && dw == 1 && (OH - 1) * sh + kh <= H && (OW - 1) * sw + kw <= W;
   if (inside) {
-#pragma omp parallel for schedule(static) if (NC * OH * OW >= 16384)
-    for (int64_t q = 0; q < NC; ++q) {
+    cpu::parallel_chunks(NC, (NC * OH * OW >= 16384) ? 1 : NC, [&](int64_t q_begin, int64_t q_end) {
+      for (int64_t q = q_begin; q < q_end; ++q) {
+        const T* plane = px + q * H * W;
+        int64_t* out = pi + q * OH * OW;
+        for (int64_t oh = 0; oh < OH; ++oh)
+          for (int64_t ow = 0; ow < OW; ++ow) {
+            int64_t best = oh * sh * W + ow * sw;
+            T bv = plane[best];
+            for (int64_t i = 0; i < kh; ++i) {
+              const int64_t row = (oh * sh + i) * W + ow * sw;
+              for (int64_t j = 0; j < kw; ++j) {
+                const T v = plane[row + j];
+                if (v > bv || std::isnan(v)) {
+                  best = row + j;
+                  bv = v;
+                }
+              }
+            }
+            out[oh * OW + ow] = best;
+          }
+      }
+    });
+    return;
+  }
+  cpu::parallel_chunks(NC, (NC * OH * OW >= 16384) ? 1 : NC, [&](int64_t q_begin, int64_t q_end) {
+    for (int64_t q = q_begin; q < q_end; ++q) {
       const T* plane = px + q * H * W;
-      int64_t* out = pi + q * OH * OW;
       for (int64_t oh = 0; oh < OH; ++oh)
         for (int64_t ow = 0; ow < OW; ++ow) {
-          int64_t best = oh * sh * W + ow * sw;
-          T bv = plane[best];
+          int64_t best = -1;
+          T bv = -std::numeric_limits<T>::infinity();
           for (int64_t i = 0; i < kh; ++i) {
-            const int64_t row = (oh * sh + i) * W + ow * sw;
+            const int64_t h = oh * sh - ph + i * dh;
+            if (h < 0 || h >= H) continue;
             for (int64_t j = 0; j < kw; ++j) {
-              const T v = plane[row + j];
-              if (v > bv || std::isnan(v)) {
-                best = row + j;
+              const int64_t w = ow * sw - pw + j * dw;
+              if (w < 0 || w >= W) continue;
+              const T v = plane[h * W + w];
+              if (best < 0 || v > bv || std::isnan(v)) {
+                best = h * W + w;
                 bv = v;
               }
             }
           }
-          out[oh * OW + ow] = best;
+          pi[q * OH * OW + oh * OW + ow] = best < 0 ? 0 : best;
         }
     }
-    return;
-  }
-#pragma omp parallel for schedule(static) if (NC * OH * OW >= 16384)
-  for (int64_t q = 0; q < NC; ++q) {
-    const T* plane = px + q * H * W;
-    for (int64_t oh = 0; oh < OH; ++oh)
-      for (int64_t ow = 0; ow < OW; ++ow) {
-        int64_t best = -1;
-        T bv = -std::numeric_limits<T>::infinity();
-        for (int64_t i = 0; i < kh; ++i) {
-          const int64_t h = oh * sh - ph + i * dh;
-          if (h < 0 || h >= H) continue;
-          for (int64_t j = 0; j < kw; ++j) {
-            const int64_t w = ow * sw - pw + j * dw;
-            if (w < 0 || w >= W) continue;
-            const T v = plane[h * W + w];
-            if (best < 0 || v > bv || std::isnan(v)) {
-              best = h * W + w;
-              bv = v;
-            }
-          }
-        }
-        pi[q * OH * OW + oh * OW + ow] = best < 0 ? 0 : best;
-      }
-  }
+  });
 }
 
 Tensor pool_forward(const Tensor& x, const WindowsPtr& w);
@@ -230,9 +235,12 @@ Tensor avg_pool2d(const Tensor& input, const AvgPool2dFuncOptions& o) {
   for (int64_t oh = 0; oh < w->OH; ++oh)
     for (int64_t ow = 0; ow < w->OW; ++ow) {
       double dv;
-      if (o.divisor_override()) dv = static_cast<double>(*o.divisor_override());
-      else if (o.count_include_pad()) dv = static_cast<double>(padded_h[oh] * padded_w[ow]);
-      else dv = static_cast<double>((w->he[oh] - w->hs[oh]) * (w->we[ow] - w->ws[ow]));
+      if (o.divisor_override())
+        dv = static_cast<double>(*o.divisor_override());
+      else if (o.count_include_pad())
+        dv = static_cast<double>(padded_h[oh] * padded_w[ow]);
+      else
+        dv = static_cast<double>((w->he[oh] - w->hs[oh]) * (w->we[ow] - w->ws[ow]));
       w->div.push_back(dv);
     }
   w->fwd = OpId::AvgPool2d;

@@ -2,7 +2,7 @@
 // into zeros; duplicate indices accumulate).
 #include <cstring>
 
-#include "backend/cpu/kernels.h"
+#include "backend/kernels.h"
 #include "nabla/ops/factory.h"
 #include "ops/shape_common.h"
 
@@ -20,10 +20,10 @@ int64_t prod(IntArrayRef s, size_t begin, size_t end) {
 
 // Contiguous int64 copy of an integer index tensor (no graph).
 Tensor index_as_int64(const Tensor& index, const char* op) {
-  NABLA_CHECK(index.dtype() == kInt64 || index.dtype() == kInt32, op,
-              ": expected dtype int64 or int32 for index, got ", index.dtype());
+  NABLA_CHECK(index.dtype() == kInt64 || index.dtype() == kInt32, op, ": expected dtype int64 or int32 for index, got ",
+              index.dtype());
   Tensor out = detail::make_empty(index.sizes(), kInt64);
-  cpu::copy_cast(out, index);
+  backend::copy_cast(out, index);
   return out;
 }
 
@@ -74,7 +74,8 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
   check_range(ip, k, x.size(d), d, "index_select");
   // x (outer, n, inner) -> out (outer, k, inner)
   Tensor xc = contiguous(detail::make_alias(x));
-  const int64_t outer = prod(x.sizes(), 0, size_t(d)), n = x.size(d), inner = prod(x.sizes(), size_t(d) + 1, size_t(x.dim()));
+  const int64_t outer = prod(x.sizes(), 0, size_t(d)), n = x.size(d),
+                inner = prod(x.sizes(), size_t(d) + 1, size_t(x.dim()));
   std::vector<int64_t> out_shape = x.sizes().vec();
   out_shape[size_t(d)] = k;
   Tensor out = detail::make_empty(out_shape, x.dtype());
@@ -95,9 +96,10 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
 
 Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   const int64_t d = wrap_dim(dim, x.dim(), "gather");
-  NABLA_CHECK(index.dim() == x.dim() || (index.dim() <= 1 && x.dim() <= 1), "gather: index tensor must have the "
-              "same number of dimensions as input tensor (input sizes ", x.sizes().vec(), ", index sizes ",
-              index.sizes().vec(), ")");
+  NABLA_CHECK(index.dim() == x.dim() || (index.dim() <= 1 && x.dim() <= 1),
+              "gather: index tensor must have the "
+              "same number of dimensions as input tensor (input sizes ",
+              x.sizes().vec(), ", index sizes ", index.sizes().vec(), ")");
   for (int64_t i = 0; i < index.dim() && x.dim() > 0; ++i) {
     NABLA_CHECK(i == d || index.size(i) <= x.size(i), "gather: size of index (", index.sizes().vec(),
                 ") must not exceed the size of input (", x.sizes().vec(), ") at dimension ", i, " other than ", d);
@@ -135,10 +137,10 @@ Tensor index_add_into_zeros(IntArrayRef shape, int64_t dim, const Tensor& index,
   const int64_t* ip = idx.data_ptr<int64_t>();
   const int64_t k = idx.numel(), n = shape[size_t(dim)];
   check_range(ip, k, n, dim, "index_add");
-  NABLA_CHECK(src.dim() == int64_t(shape.size()) && src.size(dim) == k, "index_add: source sizes ",
-              src.sizes().vec(), " do not match ", k, " indices into shape ", shape.vec(), " at dimension ", dim);
+  NABLA_CHECK(src.dim() == int64_t(shape.size()) && src.size(dim) == k, "index_add: source sizes ", src.sizes().vec(),
+              " do not match ", k, " indices into shape ", shape.vec(), " at dimension ", dim);
   Tensor out = detail::make_empty(shape, src.dtype());
-  cpu::fill(out, 0);
+  backend::fill(out, 0);
   Tensor sc = contiguous(detail::make_alias(src));
   const int64_t outer = prod(shape, 0, size_t(dim)), inner = prod(shape, size_t(dim) + 1, shape.size());
   NABLA_DISPATCH_NUMERIC(src.dtype(), "index_add", [&] {
@@ -152,9 +154,8 @@ Tensor index_add_into_zeros(IntArrayRef shape, int64_t dim, const Tensor& index,
       }
   });
   if (autograd::needs_grad(src)) {
-    record(OpId::IndexAdd, {src}, out, [dim, idx](const variable_list& g) -> variable_list {
-      return {index_select(g[0], dim, idx)};
-    });
+    record(OpId::IndexAdd, {src}, out,
+           [dim, idx](const variable_list& g) -> variable_list { return {index_select(g[0], dim, idx)}; });
   }
   return out;
 }
@@ -167,7 +168,7 @@ Tensor scatter_add_into_zeros(IntArrayRef shape, int64_t dim, const Tensor& inde
   const int64_t dsize = shape.empty() ? 1 : shape[size_t(dim)];
   check_range(ip, idx.numel(), dsize, dim, "scatter_add");
   Tensor out = detail::make_empty(shape, src.dtype());
-  cpu::fill(out, 0);
+  backend::fill(out, 0);
   const std::vector<int64_t> os = out.strides().vec(), ss = src.strides().vec();
   const int64_t dstride = shape.empty() ? 0 : os[size_t(dim)];
   const bool same_rank = idx.dim() == int64_t(shape.size());
@@ -184,9 +185,8 @@ Tensor scatter_add_into_zeros(IntArrayRef shape, int64_t dim, const Tensor& inde
     });
   });
   if (autograd::needs_grad(src)) {
-    record(OpId::ScatterAdd, {src}, out, [dim, idx](const variable_list& g) -> variable_list {
-      return {gather(g[0], dim, idx)};
-    });
+    record(OpId::ScatterAdd, {src}, out,
+           [dim, idx](const variable_list& g) -> variable_list { return {gather(g[0], dim, idx)}; });
   }
   return out;
 }

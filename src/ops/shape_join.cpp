@@ -1,5 +1,5 @@
 // Joining and splitting: cat and stack (copies); split, chunk and unbind (views, each piece differentiable).
-#include "backend/cpu/kernels.h"
+#include "backend/kernels.h"
 #include "nabla/ops/factory.h"
 #include "ops/shape_common.h"
 
@@ -29,7 +29,7 @@ Tensor cat_kernel(const TensorList& parts, int64_t d, IntArrayRef out_shape, Sca
       std::vector<int64_t> sizes = out.sizes().vec();
       sizes[size_t(d)] = p.size(d);
       Tensor region = detail::make_alias(out, sizes, out.strides(), offset * out.stride(d));
-      cpu::copy_cast(region, p);
+      backend::copy_cast(region, p);
     }
     offset += p.size(d);
   }
@@ -141,8 +141,10 @@ TensorList split(const Tensor& x, int64_t split_size, int64_t dim) {
   NABLA_CHECK(split_size >= 0, "split: split_size must be non-negative, got ", split_size);
   const int64_t d = wrap_dim(dim, x.dim(), "split");
   const int64_t size = x.size(d);
-  NABLA_CHECK(split_size > 0 || size == 0, "split: split_size can only be 0 if dimension size is 0, but got "
-              "dimension size of ", size);
+  NABLA_CHECK(split_size > 0 || size == 0,
+              "split: split_size can only be 0 if dimension size is 0, but got "
+              "dimension size of ",
+              size);
   std::vector<int64_t> sizes;
   if (size == 0) {
     sizes.push_back(0);

@@ -1,8 +1,8 @@
 // Core views: view, reshape, expand, contiguous, clone, dtype conversion; broadcasting rules.
 #include "autograd/record.h"
+#include "nabla/ops/reduce.h"
 #include "ops/elementwise_common.h"
 #include "ops/shape_common.h"
-#include "nabla/ops/reduce.h"
 
 namespace nabla {
 using autograd::record;
@@ -23,8 +23,9 @@ std::vector<int64_t> broadcast_shapes(IntArrayRef a, IntArrayRef b, const char* 
   for (size_t i = 0; i < n; ++i) {
     int64_t da = i < n - a.size() ? 1 : a[i - (n - a.size())];
     int64_t db = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    NABLA_CHECK(da == db || da == 1 || db == 1, op, ": the size of tensor a (", da, ") must match the size of tensor b (",
-                db, ") at non-singleton dimension ", i, "; shapes ", a.vec(), " and ", b.vec(), " do not broadcast");
+    NABLA_CHECK(da == db || da == 1 || db == 1, op, ": the size of tensor a (", da,
+                ") must match the size of tensor b (", db, ") at non-singleton dimension ", i, "; shapes ", a.vec(),
+                " and ", b.vec(), " do not broadcast");
     out[i] = da == 1 ? db : da;
   }
   return out;
@@ -54,7 +55,8 @@ std::vector<int64_t> infer_size(IntArrayRef shape, int64_t numel, const char* op
 }
 
 // Strides for viewing (sizes, strides) as new_sizes without copying, or empty when impossible.
-std::optional<std::vector<int64_t>> view_strides(IntArrayRef sizes, IntArrayRef strides, const std::vector<int64_t>& ns) {
+std::optional<std::vector<int64_t>> view_strides(IntArrayRef sizes, IntArrayRef strides,
+                                                 const std::vector<int64_t>& ns) {
   std::vector<int64_t> out(ns.size());
   int64_t numel = detail::shape_numel(sizes);
   if (numel == 0 || sizes.empty()) return detail::contiguous_strides(ns);
@@ -89,13 +91,13 @@ Tensor view(const Tensor& x, IntArrayRef size) {
   auto ns = infer_size(size, x.numel(), "view");
   auto st = view_strides(x.sizes(), x.strides(), ns);
   NABLA_CHECK(st.has_value(), "view: view size ", size.vec(), " is not compatible with input tensor's size ",
-              x.sizes().vec(), " and stride ", x.strides().vec(), " (at least one dimension spans across two "
+              x.sizes().vec(), " and stride ", x.strides().vec(),
+              " (at least one dimension spans across two "
               "contiguous subspaces). Use .reshape(...) instead.");
   Tensor out = detail::make_alias(x, ns, *st, x.storage_offset());
   if (autograd::needs_grad(x)) {
-    record(OpId::View, {x}, out, [in_shape = x.sizes().vec()](const variable_list& g) -> variable_list {
-      return {g[0].reshape(in_shape)};
-    });
+    record(OpId::View, {x}, out,
+           [in_shape = x.sizes().vec()](const variable_list& g) -> variable_list { return {g[0].reshape(in_shape)}; });
     mark_view(out, x);
   }
   return out;
@@ -122,8 +124,8 @@ Tensor expand(const Tensor& x, IntArrayRef size) {
     int64_t cur = x.sizes()[i - lead];
     int64_t want = size[i] == -1 ? cur : size[i];
     NABLA_CHECK(cur == want || cur == 1, "expand: the expanded size of the tensor (", want,
-                ") must match the existing size (", cur, ") at non-singleton dimension ", i, ". Target sizes: ",
-                size.vec(), ". Tensor sizes: ", x.sizes().vec());
+                ") must match the existing size (", cur, ") at non-singleton dimension ", i,
+                ". Target sizes: ", size.vec(), ". Tensor sizes: ", x.sizes().vec());
     ns[i] = want;
     st[i] = cur == want ? x.strides()[i - lead] : 0;
   }
@@ -141,7 +143,7 @@ Tensor contiguous(const Tensor& x) { return x.is_contiguous() ? x : clone(x); }
 
 Tensor clone(const Tensor& x) {
   Tensor out = detail::make_empty(x.sizes(), x.dtype());
-  cpu::copy_cast(out, x);
+  backend::copy_cast(out, x);
   if (autograd::needs_grad(x)) {
     record(OpId::Clone, {x}, out, [](const variable_list& g) -> variable_list { return {g[0]}; });
   }
@@ -151,11 +153,10 @@ Tensor clone(const Tensor& x) {
 Tensor to_dtype(const Tensor& x, ScalarType dtype, bool copy) {
   if (x.dtype() == dtype && !copy) return x;
   Tensor out = detail::make_empty(x.sizes(), dtype);
-  cpu::copy_cast(out, x);
+  backend::copy_cast(out, x);
   if (is_floating_point(dtype) && autograd::needs_grad(x)) {
-    record(OpId::ToDtype, {x}, out, [src = x.dtype()](const variable_list& g) -> variable_list {
-      return {g[0].to(src)};
-    });
+    record(OpId::ToDtype, {x}, out,
+           [src = x.dtype()](const variable_list& g) -> variable_list { return {g[0].to(src)}; });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Views that share memory with their input: flatten, squeeze, unsqueeze, transpose, t, permute, narrow,
 // slice, select; plus view_scatter, the differentiable backward shared by slice and select.
-#include "backend/cpu/kernels.h"
+#include "backend/kernels.h"
 #include "nabla/ops/factory.h"
 #include "ops/shape_common.h"
 
@@ -46,10 +46,9 @@ Tensor squeeze(const Tensor& x) {
     sizes.push_back(x.size(d));
     strides.push_back(x.stride(d));
   }
-  return make_view(x, sizes, strides, x.storage_offset(), OpId::Squeeze,
-                   [in_shape = x.sizes().vec()](const variable_list& g) -> variable_list {
-                     return {g[0].reshape(in_shape)};
-                   });
+  return make_view(
+      x, sizes, strides, x.storage_offset(), OpId::Squeeze,
+      [in_shape = x.sizes().vec()](const variable_list& g) -> variable_list { return {g[0].reshape(in_shape)}; });
 }
 
 Tensor squeeze(const Tensor& x, int64_t dim) {
@@ -60,10 +59,9 @@ Tensor squeeze(const Tensor& x, int64_t dim) {
     sizes.erase(sizes.begin() + d);
     strides.erase(strides.begin() + d);
   }
-  return make_view(x, sizes, strides, x.storage_offset(), OpId::SqueezeDim,
-                   [d, removed](const variable_list& g) -> variable_list {
-                     return {removed ? g[0].unsqueeze(d) : g[0]};
-                   });
+  return make_view(
+      x, sizes, strides, x.storage_offset(), OpId::SqueezeDim,
+      [d, removed](const variable_list& g) -> variable_list { return {removed ? g[0].unsqueeze(d) : g[0]}; });
 }
 
 Tensor unsqueeze(const Tensor& x, int64_t dim) {
@@ -89,8 +87,8 @@ Tensor transpose(const Tensor& x, int64_t dim0, int64_t dim1) {
 }
 
 Tensor t(const Tensor& x) {
-  NABLA_CHECK(x.dim() <= 2, "t: expects a tensor with <= 2 dimensions, but self is ", x.dim(),
-              "D (sizes ", x.sizes().vec(), "); use transpose(dim0, dim1) or permute for higher ranks");
+  NABLA_CHECK(x.dim() <= 2, "t: expects a tensor with <= 2 dimensions, but self is ", x.dim(), "D (sizes ",
+              x.sizes().vec(), "); use transpose(dim0, dim1) or permute for higher ranks");
   std::vector<int64_t> sizes = x.sizes().vec(), strides = x.strides().vec();
   if (x.dim() == 2) {
     std::swap(sizes[0], sizes[1]);
@@ -132,11 +130,11 @@ Tensor slice(const Tensor& x, int64_t dim, std::optional<int64_t> start, std::op
   sizes[size_t(d)] = (e - s + step - 1) / step;
   strides[size_t(d)] *= step;
   int64_t offset = x.storage_offset() + s * x.stride(d);
-  return make_view(x, sizes, strides, offset, OpId::Slice,
-                   [in_shape = x.sizes().vec(), d, s, e, step](const variable_list& g) -> variable_list {
-                     return {ops::view_scatter(g[0], in_shape,
-                                               [=](const Tensor& t) { return slice(t, d, s, e, step); })};
-                   });
+  return make_view(
+      x, sizes, strides, offset, OpId::Slice,
+      [in_shape = x.sizes().vec(), d, s, e, step](const variable_list& g) -> variable_list {
+        return {ops::view_scatter(g[0], in_shape, [=](const Tensor& t) { return slice(t, d, s, e, step); })};
+      });
 }
 
 Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
@@ -171,15 +169,14 @@ Tensor select(const Tensor& x, int64_t dim, int64_t index) {
 namespace ops {
 Tensor view_scatter(const Tensor& grad, IntArrayRef base_shape, std::function<Tensor(const Tensor&)> view_fn) {
   Tensor out = detail::make_empty(base_shape, grad.dtype());
-  cpu::fill(out, 0);
+  backend::fill(out, 0);
   {
     NoGradGuard guard;
-    cpu::copy_cast(view_fn(out), grad);
+    backend::copy_cast(view_fn(out), grad);
   }
   if (autograd::needs_grad(grad)) {
-    record(OpId::ViewScatter, {grad}, out, [fn = std::move(view_fn)](const variable_list& g) -> variable_list {
-      return {fn(g[0])};
-    });
+    record(OpId::ViewScatter, {grad}, out,
+           [fn = std::move(view_fn)](const variable_list& g) -> variable_list { return {fn(g[0])}; });
   }
   return out;
 }

@@ -3,9 +3,9 @@
 
 #include <cmath>
 
+#include "backend/kernels.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/factory.h"
-#include "optim/fused.h"
 
 namespace nabla::optim {
 namespace {
@@ -33,9 +33,7 @@ Adagrad::Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions d
   for (const auto& g : param_groups) add_param_group(g);
 }
 
-std::unique_ptr<OptimizerParamState> Adagrad::make_param_state() const {
-  return std::make_unique<AdagradParamState>();
-}
+std::unique_ptr<OptimizerParamState> Adagrad::make_param_state() const { return std::make_unique<AdagradParamState>(); }
 
 Tensor Adagrad::step(LossClosure closure) {
   Tensor loss = run_closure(closure);
@@ -53,21 +51,9 @@ Tensor Adagrad::step(LossClosure closure) {
       if (!st.sum().defined()) st.sum(full(p.sizes(), o->initial_accumulator_value(), p.options()));
       st.step(st.step() + 1);
       const double clr = lr / (1 + static_cast<double>(st.step() - 1) * lr_decay);
-      NABLA_DISPATCH_FLOATING(p.dtype(), "Adagrad", [&] {
-        using T = scalar_t;
-        T* w = v.param.data_ptr<T>();
-        const T* g = v.grad.data_ptr<T>();
-        T* s = st.sum().data_ptr<T>();
-        const int64_t n = v.param.numel();
-        const T tclr = T(clr), teps = T(eps), twd = T(wd);
-        detail::for_each_element(n, [&](int64_t i) {
-          T gi = g[i];
-          if (wd != 0) gi = gi + twd * w[i];
-          s[i] = s[i] + gi * gi;
-          const T std_ = std::sqrt(s[i]) + teps;
-          w[i] = w[i] + (-tclr) * gi / std_;
-        });
-      });
+      const backend::AdagradStep args{clr, eps, wd};
+      backend::kernels(backend::common_device("Adagrad", {&v.param, &v.grad, &st.sum()}))
+          .adagrad_step(args, v.param, v.grad, st.sum());
       v.finish();
     }
   }

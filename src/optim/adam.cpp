@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "backend/kernels.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/factory.h"
 #include "nabla/optim/adamw.h"
-#include "optim/fused.h"
 
 namespace nabla::optim {
 namespace {
@@ -50,39 +50,9 @@ void adam_step(Optimizer& opt, OptimizerParamGroup& group, const O& o, bool deco
     const double bias_correction2 = 1 - std::pow(beta2, t);
     const double step_size = lr / bias_correction1;
     const double bias_correction2_sqrt = std::sqrt(bias_correction2);
-    NABLA_DISPATCH_FLOATING(p.dtype(), name, [&] {
-      using T = scalar_t;
-      T* w = v.param.data_ptr<T>();
-      const T* g = v.grad.data_ptr<T>();
-      T* m = st.exp_avg().template data_ptr<T>();
-      T* s = st.exp_avg_sq().template data_ptr<T>();
-      T* smax = amsgrad ? st.max_exp_avg_sq().template data_ptr<T>() : nullptr;
-      const int64_t n = v.param.numel();
-      const T weight = T(1 - beta1), tb2 = T(beta2), one_m_b2 = T(1 - beta2);
-      const T decay = T(1 - lr * wd), twd = T(wd), teps = T(eps), tbc2 = T(bias_correction2_sqrt);
-      const T tstep = T(step_size);
-      const bool small_weight = std::abs(weight) < T(0.5);
-      detail::for_each_element(n, [&](int64_t i) {
-        T wi = w[i], gi = g[i];
-        if (decoupled) {
-          wi = wi * decay;
-        } else if (wd != 0) {
-          gi = gi + twd * wi;
-        }
-        // lerp as ATen computes it (exact at both ends).
-        const T mi = small_weight ? m[i] + weight * (gi - m[i]) : gi - (gi - m[i]) * (T(1) - weight);
-        const T si = s[i] * tb2 + one_m_b2 * gi * gi;
-        m[i] = mi;
-        s[i] = si;
-        T sv = si;
-        if (amsgrad) {
-          sv = std::max(smax[i], si);
-          smax[i] = sv;
-        }
-        const T denom = std::sqrt(sv) / tbc2 + teps;
-        w[i] = wi + (-tstep) * mi / denom;  // addcdiv: p + (value * m) / denom
-      });
-    });
+    const backend::AdamStep args{lr, beta1, beta2, eps, wd, step_size, bias_correction2_sqrt, decoupled, amsgrad};
+    backend::kernels(backend::common_device(name, {&v.param, &v.grad, &st.exp_avg()}))
+        .adam_step(args, v.param, v.grad, st.exp_avg(), st.exp_avg_sq(), amsgrad ? st.max_exp_avg_sq() : Tensor());
     v.finish();
   }
 }

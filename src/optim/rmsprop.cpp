@@ -5,9 +5,9 @@
 
 #include <cmath>
 
+#include "backend/kernels.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/factory.h"
-#include "optim/fused.h"
 
 namespace nabla::optim {
 namespace {
@@ -36,9 +36,7 @@ RMSprop::RMSprop(std::vector<OptimizerParamGroup> param_groups, RMSpropOptions d
   for (const auto& g : param_groups) add_param_group(g);
 }
 
-std::unique_ptr<OptimizerParamState> RMSprop::make_param_state() const {
-  return std::make_unique<RMSpropParamState>();
-}
+std::unique_ptr<OptimizerParamState> RMSprop::make_param_state() const { return std::make_unique<RMSpropParamState>(); }
 
 Tensor RMSprop::step(LossClosure closure) {
   Tensor loss = run_closure(closure);
@@ -57,36 +55,11 @@ Tensor RMSprop::step(LossClosure closure) {
       if (momentum > 0 && !st.momentum_buffer().defined()) st.momentum_buffer(zeros(p.sizes(), p.options()));
       if (centered && !st.grad_avg().defined()) st.grad_avg(zeros(p.sizes(), p.options()));
       st.step(st.step() + 1);
-      NABLA_DISPATCH_FLOATING(p.dtype(), "RMSprop", [&] {
-        using T = scalar_t;
-        T* w = v.param.data_ptr<T>();
-        const T* g = v.grad.data_ptr<T>();
-        T* sq = st.square_avg().data_ptr<T>();
-        T* buf = momentum > 0 ? st.momentum_buffer().data_ptr<T>() : nullptr;
-        T* ga = centered ? st.grad_avg().data_ptr<T>() : nullptr;
-        const int64_t n = v.param.numel();
-        const T tlr = T(lr), talpha = T(alpha), one_m_alpha = T(1 - alpha), teps = T(eps), twd = T(wd),
-                tm = T(momentum);
-        detail::for_each_element(n, [&](int64_t i) {
-          T gi = g[i];
-          if (wd != 0) gi = gi + twd * w[i];
-          sq[i] = sq[i] * talpha + one_m_alpha * gi * gi;
-          T avg;
-          if (centered) {
-            ga[i] = ga[i] * talpha + one_m_alpha * gi;
-            avg = std::sqrt(sq[i] + T(-1) * ga[i] * ga[i]);
-          } else {
-            avg = std::sqrt(sq[i]);
-          }
-          avg = avg + teps;
-          if (momentum > 0) {
-            buf[i] = buf[i] * tm + gi / avg;
-            w[i] = w[i] - tlr * buf[i];
-          } else {
-            w[i] = w[i] + (-tlr) * gi / avg;
-          }
-        });
-      });
+      const backend::RmspropStep args{lr, alpha, eps, wd, momentum, centered};
+      const Tensor& buf = momentum > 0 ? st.momentum_buffer() : Tensor();
+      const Tensor& ga = centered ? st.grad_avg() : Tensor();
+      backend::kernels(backend::common_device("RMSprop", {&v.param, &v.grad, &st.square_avg()}))
+          .rmsprop_step(args, v.param, v.grad, st.square_avg(), buf, ga);
       v.finish();
     }
   }

@@ -4,9 +4,9 @@
 
 #include <cmath>
 
+#include "backend/kernels.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/factory.h"
-#include "optim/fused.h"
 
 namespace nabla::optim {
 namespace {
@@ -51,23 +51,9 @@ Tensor SGD::step(LossClosure closure) {
       auto& st = state_for<SGDParamState>(p, [] { return std::make_unique<SGDParamState>(); });
       const bool first = !st.momentum_buffer().defined();
       if (momentum != 0 && first) st.momentum_buffer(zeros(p.sizes(), p.options()));
-      NABLA_DISPATCH_FLOATING(p.dtype(), "SGD", [&] {
-        using T = scalar_t;
-        T* w = v.param.data_ptr<T>();
-        const T* g = v.grad.data_ptr<T>();
-        T* buf = momentum != 0 ? st.momentum_buffer().data_ptr<T>() : nullptr;
-        const int64_t n = v.param.numel();
-        const T tlr = T(lr), tm = T(momentum), tdamp = T(1 - dampening), twd = T(wd);
-        detail::for_each_element(n, [&](int64_t i) {
-          T d = g[i];
-          if (wd != 0) d = d + twd * w[i];
-          if (momentum != 0) {
-            buf[i] = first ? d : buf[i] * tm + tdamp * d;
-            d = nesterov ? d + tm * buf[i] : buf[i];
-          }
-          w[i] = w[i] - tlr * d;
-        });
-      });
+      const backend::SgdStep args{lr, momentum, dampening, wd, nesterov, first};
+      const Tensor& buf = momentum != 0 ? st.momentum_buffer() : Tensor();
+      backend::kernels(backend::common_device("SGD", {&v.param, &v.grad, &buf})).sgd_step(args, v.param, v.grad, buf);
       v.finish();
     }
   }

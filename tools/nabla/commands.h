@@ -15,14 +15,14 @@ struct TrainConfig {
   double lr = 1e-3;
   double momentum = 0.9;  // sgd only
   double weight_decay = 0;
-  double clip_grad_norm = 0;      // 0: no clipping
+  double clip_grad_norm = 0;       // 0: no clipping
   std::string scheduler = "none";  // none | step | cosine | onecycle | plateau
   int64_t step_size = 5;           // StepLR: epochs between lr * 0.1
   uint64_t seed = 0;
-  int threads = 0;  // 0: the default (all cores or OMP_NUM_THREADS)
+  int threads = 0;  // 0: the default (all cores)
   std::string out = "runs/mlp";
   bool resume = false;
-  bool overwrite = false;  // replace a finished or stopped run in `out`
+  bool overwrite = false;                   // replace a finished or stopped run in `out`
   int64_t train_limit = 0, test_limit = 0;  // > 0: use only the first N examples
   bool progress = true;
 };

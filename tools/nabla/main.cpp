@@ -51,7 +51,7 @@ void add_train_options(CLI::App& cmd, TrainConfig& c) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd.add_option("--seed", c.seed, "seed of the initial weights and the shuffling")->capture_default_str();
-  cmd.add_option("--threads", c.threads, "CPU threads (0: all cores, or OMP_NUM_THREADS)")
+  cmd.add_option("--threads", c.threads, "CPU threads (0: all cores)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd.add_option("--out", c.out, "directory for the checkpoints, metrics.csv and metrics.svg")->capture_default_str();
@@ -68,8 +68,7 @@ void add_train_options(CLI::App& cmd, TrainConfig& c) {
 }
 
 void add_eval_options(CLI::App& cmd, EvalConfig& c) {
-  cmd.add_option("--checkpoint", c.checkpoint, "a .safetensors file written by nabla train (best or last)")
-      ->required();
+  cmd.add_option("--checkpoint", c.checkpoint, "a .safetensors file written by nabla train (best or last)")->required();
   cmd.add_option("--data", c.data, "directory with the (Fashion-)MNIST IDX files")->capture_default_str();
   cmd.add_option("--model", c.model, "mlp or cnn; needed only for checkpoints without nabla's metadata")
       ->check(CLI::IsMember({"mlp", "cnn"}));
@@ -92,20 +91,9 @@ std::set<std::string> given_options(const CLI::App& cmd) {
   return names;
 }
 
-// OpenMP's default is to keep idle worker threads spinning. Whenever a core is shared (nabla's data-loading thread,
-// another program, ctest -j), a spinning worker holds a core that the thread it waits for needs, and a training
-// step got 10-20x slower on the 2-core machine (docs/benchmarks.md). libgomp reads OMP_WAIT_POLICY only when it
-// starts, so the command line sets PASSIVE (sleep when idle) and starts itself again, unless the user chose a policy.
-void use_passive_openmp_waits(char** argv) {
-  if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
-  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-  ::execv("/proc/self/exe", argv);  // returns only on failure: then run on with the default policy
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  use_passive_openmp_waits(argv);
   CLI::App app{"nabla: train and evaluate networks on (Fashion-)MNIST with the nabla library", "nabla"};
   app.require_subcommand(1);
   TrainConfig train_cfg;

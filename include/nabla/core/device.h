@@ -1,12 +1,17 @@
 #pragma once
+#include <cstdint>
 #include <ostream>
 #include <string>
 
 namespace nabla {
 
-enum class DeviceType : int8_t { CPU = 0, CUDA = 1 };
+/// PrivateUse1 is PyTorch's slot for an out-of-tree device ("privateuseone"); nabla's tests register a host-memory
+/// device there to check that operands on different devices are refused.
+enum class DeviceType : int8_t { CPU = 0, CUDA = 1, PrivateUse1 = 2 };
 constexpr DeviceType kCPU = DeviceType::CPU;
 constexpr DeviceType kCUDA = DeviceType::CUDA;
+constexpr DeviceType kPrivateUse1 = DeviceType::PrivateUse1;
+constexpr int kNumDeviceTypes = 3;
 
 /// A device and its index ("cpu", "cuda:0").
 class Device {
@@ -18,6 +23,7 @@ class Device {
   bool is_cpu() const { return type_ == kCPU; }
   bool is_cuda() const { return type_ == kCUDA; }
   bool operator==(const Device& o) const { return type_ == o.type_ && index_ == o.index_; }
+  bool operator!=(const Device& o) const { return !(*this == o); }
   std::string str() const;
 
  private:

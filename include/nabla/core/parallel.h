@@ -1,12 +1,13 @@
 #pragma once
-// The number of threads nabla's CPU kernels use (OpenMP, and OpenBLAS when nabla uses it): LibTorch's
-// torch::set_num_threads / torch::get_num_threads.
+// The number of threads nabla's CPU kernels use (nabla's own thread pool, which also splits the GEMMs): LibTorch's
+// torch::set_num_threads / torch::get_num_threads. No environment variable is read: one process per core (data
+// parallelism over MPI) calls set_num_threads(1).
 
 namespace nabla {
 
 /// Uses n threads (n >= 1) for intra-op parallelism from now on; throws nabla::Error for n < 1.
 void set_num_threads(int n);
-/// The number of threads the CPU kernels use (by default the number of cores, or OMP_NUM_THREADS).
+/// The number of threads the CPU kernels use (by default the cores this process may run on).
 int get_num_threads();
 
 }  // namespace nabla

@@ -1,39 +1,37 @@
 #pragma once
-// Reference-counted, 64-byte aligned CPU memory shared by a tensor and its views.
+// Reference-counted device memory shared by a tensor and its views. Storage knows its Device and takes its memory
+// from that device's Allocator (nabla/core/allocator.h).
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
 
+#include "nabla/core/allocator.h"
+#include "nabla/core/device.h"
+
 namespace nabla {
 
 class StorageImpl {
  public:
-  /// Allocates nbytes (uninitialised).
-  explicit StorageImpl(size_t nbytes);
-  /// Wraps external memory; `deleter` (may be empty) runs when the storage dies.
-  StorageImpl(void* data, size_t nbytes, std::function<void(void*)> deleter);
+  /// nbytes (uninitialised) from `device`'s allocator.
+  explicit StorageImpl(size_t nbytes, Device device = kCPU);
+  /// Wraps external memory on `device`; `deleter` (may be empty) runs when the storage dies.
+  StorageImpl(void* data, size_t nbytes, std::function<void(void*)> deleter, Device device = kCPU);
   ~StorageImpl();
   StorageImpl(const StorageImpl&) = delete;
   StorageImpl& operator=(const StorageImpl&) = delete;
   void* data() const { return data_; }
   size_t nbytes() const { return nbytes_; }
+  Device device() const { return device_; }
 
  private:
   void* data_;
   size_t nbytes_;
-  bool owned_;
+  Device device_;
+  Allocator* allocator_;  // null for external memory
   std::function<void(void*)> deleter_;
 };
 
 using Storage = std::shared_ptr<StorageImpl>;
-
-/// Counters of the nabla allocator (bytes currently held, peak): used by tests to prove memory is freed.
-struct MemoryStats {
-  int64_t allocated_bytes;
-  int64_t peak_bytes;
-  int64_t live_storages;
-};
-MemoryStats memory_stats();
 
 }  // namespace nabla

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nabla/core/device.h"
+#include "nabla/core/dim_vector.h"
 #include "nabla/core/dtype.h"
 #include "nabla/core/error.h"
 #include "nabla/core/int_array_ref.h"
@@ -37,12 +38,12 @@ struct AutogradMetaDeleter {
 
 struct TensorImpl {
   Storage storage;
-  std::vector<int64_t> sizes;
-  std::vector<int64_t> strides;  // in elements
-  int64_t offset = 0;            // in elements
+  DimVector sizes;
+  DimVector strides;   // in elements
+  int64_t offset = 0;  // in elements
   ScalarType dtype = kFloat32;
   Device device = kCPU;
-  std::shared_ptr<VersionCounter> version = std::make_shared<VersionCounter>();
+  std::shared_ptr<VersionCounter> version;  // set by whoever makes the impl (views share their base's)
   std::unique_ptr<autograd::AutogradMeta, AutogradMetaDeleter> autograd;  // null until autograd touches it
 };
 
@@ -57,7 +58,7 @@ class Tensor {
   bool defined() const { return impl_ != nullptr; }
   IntArrayRef sizes() const { return impl().sizes; }
   IntArrayRef strides() const { return impl().strides; }
-  int64_t size(int64_t d) const;    ///< negative d counts from the end
+  int64_t size(int64_t d) const;  ///< negative d counts from the end
   int64_t stride(int64_t d) const;
   int64_t dim() const { return static_cast<int64_t>(impl().sizes.size()); }
   int64_t ndimension() const { return dim(); }
@@ -99,7 +100,7 @@ class Tensor {
   Tensor& requires_grad_(bool r = true);
   Tensor& set_requires_grad(bool r) { return requires_grad_(r); }
   bool is_leaf() const;
-  const Tensor& grad() const;   ///< undefined until a backward reaches this leaf
+  const Tensor& grad() const;  ///< undefined until a backward reaches this leaf
   Tensor& mutable_grad();
   void set_grad(const Tensor& g);
   void retain_grad() const;
@@ -108,8 +109,8 @@ class Tensor {
   uint32_t output_nr() const;
   uint32_t _version() const { return impl().version->version; }
   void bump_version() const { ++impl().version->version; }
-  void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = std::nullopt,
-                bool create_graph = false, const TensorList& inputs = {}) const;
+  void backward(const Tensor& gradient = {}, std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
+                const TensorList& inputs = {}) const;
   Tensor detach() const;
   Tensor& detach_();
   /// hook(grad) -> Tensor (undefined keeps the gradient); returns a handle for remove_hook.
@@ -151,8 +152,8 @@ class Tensor {
   Tensor expand(IntArrayRef size) const;
   Tensor expand_as(const Tensor& o) const { return expand(o.sizes()); }
   Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
-  Tensor slice(int64_t dim = 0, std::optional<int64_t> start = std::nullopt,
-               std::optional<int64_t> end = std::nullopt, int64_t step = 1) const;
+  Tensor slice(int64_t dim = 0, std::optional<int64_t> start = std::nullopt, std::optional<int64_t> end = std::nullopt,
+               int64_t step = 1) const;
   Tensor select(int64_t dim, int64_t index) const;
   Tensor operator[](int64_t index) const { return select(0, index); }
   Tensor index_select(int64_t dim, const Tensor& index) const;

@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/thread_pool.h"
 #include "nabla/core/error.h"
 
 #ifdef NABLA_HAVE_CBLAS
@@ -28,6 +29,15 @@ void scale_c(int64_t M, int64_t N, T beta, T* C, int64_t ldc) {
 }
 
 constexpr int64_t kNaiveParallelWork = int64_t(1) << 22;  // M*N*K (about a millisecond) above which threads pay off
+// M*N*K above which a BLAS GEMM is split across the thread pool (OpenBLAS is its serial build): about 10 us of work
+// on one core, several times the cost of handing a task to a worker.
+constexpr int64_t kBlasSplitWork = int64_t(1) << 19;
+
+/// [begin, end) of part p of n split into `parts` pieces whose boundaries are multiples of `align`.
+std::pair<int64_t, int64_t> part_range(int64_t n, int64_t parts, int64_t p, int64_t align) {
+  const int64_t units = (n + align - 1) / align;
+  return {std::min(n, units * p / parts * align), std::min(n, units * (p + 1) / parts * align)};
+}
 }  // namespace
 
 bool have_blas() {
@@ -74,12 +84,12 @@ void gemm_naive(bool transA, bool transB, int64_t M, int64_t N, int64_t K, T alp
     }
   };
   if (M > 1 && M * N * K >= kNaiveParallelWork) {
-#pragma omp parallel
-    {
+    const int64_t parts = std::min<int64_t>(M, nabla::detail::pool_threads());
+    auto part = [&](int64_t p) {
       std::vector<acc_t> row(transB ? 0 : size_t(N));
-#pragma omp for schedule(static)
-      for (int64_t i = 0; i < M; ++i) row_kernel(i, row.data());
-    }
+      for (int64_t i = M * p / parts; i < M * (p + 1) / parts; ++i) row_kernel(i, row.data());
+    };
+    nabla::detail::run_tasks(parts, part);
   } else {
     std::vector<acc_t> row(transB ? 0 : size_t(N));
     for (int64_t i = 0; i < M; ++i) row_kernel(i, row.data());
@@ -101,11 +111,30 @@ void gemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, T alpha, co
     const int64_t biggest = std::max({M, N, K, lda, ldb, ldc});
     if (biggest <= INT_MAX) {
       const auto ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans;
-      if constexpr (std::is_same_v<T, float>) {
-        cblas_sgemm(CblasRowMajor, ta, tb, int(M), int(N), int(K), alpha, A, int(lda), B, int(ldb), beta, C, int(ldc));
-      } else {
-        cblas_dgemm(CblasRowMajor, ta, tb, int(M), int(N), int(K), alpha, A, int(lda), B, int(ldb), beta, C, int(ldc));
-      }
+      // C (m, n) block = op(A) rows [i0, i0 + m) @ op(B) columns [j0, j0 + n).
+      auto block = [&](int64_t i0, int64_t m, int64_t j0, int64_t n) {
+        const T* a = transA ? A + i0 : A + i0 * lda;
+        const T* b = transB ? B + j0 * ldb : B + j0;
+        T* c = C + i0 * ldc + j0;
+        if constexpr (std::is_same_v<T, float>) {
+          cblas_sgemm(CblasRowMajor, ta, tb, int(m), int(n), int(K), alpha, a, int(lda), b, int(ldb), beta, c,
+                      int(ldc));
+        } else {
+          cblas_dgemm(CblasRowMajor, ta, tb, int(m), int(n), int(K), alpha, a, int(lda), b, int(ldb), beta, c,
+                      int(ldc));
+        }
+      };
+      const int64_t threads = nabla::detail::in_parallel_region() ? 1 : nabla::detail::pool_threads();
+      if (threads == 1 || M * N * K < kBlasSplitWork) return block(0, M, 0, N);
+      // Split the longer side of C in as many parts as threads; each part is an independent GEMM over the whole K,
+      // with the same leading dimensions as the unsplit call.
+      const bool by_cols = N >= M;
+      const int64_t parts = std::min(threads, ((by_cols ? N : M) + 15) / 16);
+      auto part = [&](int64_t p) {
+        const auto [lo, hi] = part_range(by_cols ? N : M, parts, p, 16);
+        if (hi > lo) by_cols ? block(0, M, lo, hi - lo) : block(lo, hi - lo, 0, N);
+      };
+      nabla::detail::run_tasks(parts, part);
       return;
     }
   }
@@ -117,8 +146,13 @@ template <typename T>
 void gemm_batched(bool transA, bool transB, int64_t batch, int64_t M, int64_t N, int64_t K, T alpha, const T* A,
                   int64_t lda, int64_t strideA, const T* B, int64_t ldb, int64_t strideB, T beta, T* C, int64_t ldc,
                   int64_t strideC) {
-  for (int64_t b = 0; b < batch; ++b)
+  auto one = [&](int64_t b) {
     gemm(transA, transB, M, N, K, alpha, A + b * strideA, lda, B + b * strideB, ldb, beta, C + b * strideC, ldc);
+  };
+  // Independent products: the batch runs across the pool (each GEMM then stays on its thread).
+  if (batch > 1 && strideC >= M * ldc && batch * M * N * K >= kBlasSplitWork)
+    return nabla::detail::run_tasks(batch, one);
+  for (int64_t b = 0; b < batch; ++b) one(b);
 }
 
 template <typename T>

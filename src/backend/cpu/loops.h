@@ -1,8 +1,9 @@
 #pragma once
 // The CPU elementwise loop. Operands are already broadcast to one shape (expanded views with 0 strides)
 // and converted to the element types the functor takes. Dimensions are coalesced, the innermost one runs
-// as a plain (vectorizable) loop when every operand is contiguous there, and rows are split over OpenMP
-// threads above kParallelThreshold elements.
+// as a plain (vectorizable) loop when every operand is contiguous there, and rows are split over nabla's thread
+// pool (core/thread_pool.h) above kParallelThreshold elements.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <tuple>
@@ -10,23 +11,55 @@
 #include <utility>
 #include <vector>
 
+#include "backend/host_device.h"
+#include "core/thread_pool.h"
+#include "nabla/core/parallel.h"
 #include "nabla/core/tensor.h"
 
 namespace nabla::cpu {
+inline namespace NABLA_CPU_CAP_NS {
 
 constexpr int64_t kParallelThreshold = 32768;
 
-/// f(i) for i in [0, n): OpenMP threads when `parallel` and n > 1, else a plain loop. Unlike an `if` clause
-/// on the pragma, the serial case never enters an OpenMP region (which costs ~1 us on tiny tensors).
+/// f(i) for i in [0, n): one task per i on the thread pool when `parallel` and n > 1, else a plain loop (which
+/// never touches the pool: handing out tasks costs ~1 us, too much for tiny tensors).
 template <typename F>
 void parallel_for(int64_t n, bool parallel, F&& f) {
   if (parallel && n > 1) {
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; ++i) f(i);
+    auto task = [&f](int64_t i) { f(i); };
+    ::nabla::detail::run_tasks(n, task);
   } else {
     for (int64_t i = 0; i < n; ++i) f(i);
   }
 }
+
+/// f(begin, end) over [0, n) in as many contiguous chunks as the pool has threads (at least `grain` elements
+/// each); a plain call f(0, n) when that is one chunk. For loops that keep a buffer per chunk.
+template <typename F>
+void parallel_chunks(int64_t n, int64_t grain, F&& f) {
+  const int64_t chunks = std::min<int64_t>(get_num_threads(), std::max<int64_t>(1, n / std::max<int64_t>(grain, 1)));
+  if (chunks <= 1 || ::nabla::detail::in_parallel_region()) return f(int64_t(0), n);
+  auto task = [&](int64_t c) { f(n * c / chunks, n * (c + 1) / chunks); };
+  ::nabla::detail::run_tasks(chunks, task);
+}
+
+/// n elements of uninitialised scratch memory from the CPU's caching allocator (a std::vector of a few hundred KiB
+/// would be mmap'ed and faulted in afresh on every call).
+template <typename T>
+class Scratch {
+ public:
+  explicit Scratch(int64_t n)
+      : bytes_(size_t(std::max<int64_t>(n, 0)) * sizeof(T)),
+        p_(static_cast<T*>(allocator_for(kCPU).allocate(bytes_))) {}
+  ~Scratch() { allocator_for(kCPU).deallocate(p_, bytes_); }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  T* data() const { return p_; }
+
+ private:
+  size_t bytes_;
+  T* p_;
+};
 
 template <typename T>
 struct function_traits : function_traits<decltype(&T::operator())> {};
@@ -91,18 +124,17 @@ void for_each_row(const LoopGeometry<N>& g, std::array<char*, N> base, Row&& row
     row(p, inner, g.strides.back());
   };
   if (g.numel >= kParallelThreshold && rows > 1) {
-#pragma omp parallel for schedule(static)
-    for (int64_t r = 0; r < rows; ++r) run_row(r);
+    // Contiguous blocks of rows, one per thread.
+    parallel_chunks(rows, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) run_row(r);
+    });
   } else if (g.numel >= kParallelThreshold) {
     // One long row: split it into chunks.
-    const int64_t chunk = 8192;
-    const int64_t nchunks = (inner + chunk - 1) / chunk;
-#pragma omp parallel for schedule(static)
-    for (int64_t c = 0; c < nchunks; ++c) {
+    parallel_chunks(inner, 8192, [&](int64_t begin, int64_t end) {
       std::array<char*, N> p = base;
-      for (size_t k = 0; k < N; ++k) p[k] += c * chunk * g.strides.back()[k];
-      row(p, std::min(chunk, inner - c * chunk), g.strides.back());
-    }
+      for (size_t k = 0; k < N; ++k) p[k] += begin * g.strides.back()[k];
+      row(p, end - begin, g.strides.back());
+    });
   } else {
     for (int64_t r = 0; r < rows; ++r) run_row(r);
   }
@@ -144,4 +176,5 @@ void map(F f, const Tensor& out, const Ts&... in) {
   });
 }
 
+}  // namespace NABLA_CPU_CAP_NS
 }  // namespace nabla::cpu

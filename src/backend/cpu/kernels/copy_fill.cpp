@@ -1,7 +1,9 @@
-#include "backend/cpu/kernels.h"
+// dst = src with a dtype conversion, and fill (compiled once per instruction set).
+#include "backend/cpu/kernels/kernels_cpu.h"
 #include "backend/cpu/loops.h"
 
 namespace nabla::cpu {
+inline namespace NABLA_CPU_CAP_NS {
 
 void copy_cast(const Tensor& dst, const Tensor& src) {
   NABLA_DISPATCH_ALL(dst.dtype(), "copy_", [&] {
@@ -30,4 +32,5 @@ void fill(const Tensor& dst, const Scalar& v) {
   });
 }
 
+}  // namespace NABLA_CPU_CAP_NS
 }  // namespace nabla::cpu

@@ -1,0 +1,22 @@
+#pragma once
+// The CPU kernels of one instruction set. Every file in this folder is compiled once per capability (CMakeLists.txt:
+// NABLA_CPU_CAPS), with NABLA_CPU_CAP_NS naming the copy; table.cpp gathers them into that copy's KernelTable.
+#include "backend/host_device.h"
+#include "backend/kernels.h"
+
+namespace nabla::cpu {
+inline namespace NABLA_CPU_CAP_NS {
+
+void copy_cast(const Tensor& dst, const Tensor& src);
+void fill(const Tensor& dst, const Scalar& value);
+void unary(backend::UnaryOp op, const Tensor& out, const Tensor& x);
+void binary(backend::BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha);
+void adam_step(const backend::AdamStep& s, const Tensor& param, const Tensor& grad, const Tensor& exp_avg,
+               const Tensor& exp_avg_sq, const Tensor& max_exp_avg_sq);
+void sgd_step(const backend::SgdStep& s, const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer);
+void rmsprop_step(const backend::RmspropStep& s, const Tensor& param, const Tensor& grad, const Tensor& square_avg,
+                  const Tensor& momentum_buffer, const Tensor& grad_avg);
+void adagrad_step(const backend::AdagradStep& s, const Tensor& param, const Tensor& grad, const Tensor& sum);
+
+}  // namespace NABLA_CPU_CAP_NS
+}  // namespace nabla::cpu

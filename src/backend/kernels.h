@@ -1,0 +1,111 @@
+#pragma once
+// The kernel interface every backend implements. Kernels are grouped by kind (copy, fill, unary, binary, optimizer
+// steps, ...), each kind parameterised by an enum, and a backend fills one KernelTable (the CPU one per instruction
+// set: backend/cpu/capability.h). src/ops checks shapes and dtypes, allocates the output on the operands' device and
+// calls kernels(device).<kind>; it never loops over elements itself.
+//
+// Dtypes: a kernel takes its operands already converted to one compute dtype, picked by the op. Unary math and the
+// optimizer steps take float32 and float64; binary arithmetic also integers and bool. A (kind, dtype) pair a kernel
+// lacks is a nabla::Error naming the op and the dtype. Reduced-precision floats (float16, bfloat16: with the
+// Transformers work) are not a kernel's concern: the op computes them in float32 (compute_dtype), converting in and
+// out, so a new dtype needs kernels only where speed asks for them.
+#include <cstdint>
+#include <initializer_list>
+
+#include "nabla/core/tensor.h"
+
+namespace nabla::backend {
+
+// ---- kernel kinds ----
+
+/// Elementwise y = f(x), same shape and dtype. The element functions are in backend/functors.h.
+#define NABLA_UNARY_OPS(X) \
+  X(Neg) X(Exp) X(Log) X(Log1p) X(Sqrt) X(Rsqrt) X(Sin) X(Cos) X(Tanh) X(Sigmoid) X(Relu) X(Abs)
+enum class UnaryOp : uint8_t {
+#define NABLA_ENUM_ENTRY(n) n,
+  NABLA_UNARY_OPS(NABLA_ENUM_ENTRY) kCount
+};
+
+/// Elementwise out = f(a, b) over operands already broadcast to out's shape (expanded views allowed). Add takes
+/// alpha (a + alpha b); the *Backward entries are fused gradients (ReluBackward: g where y > 0, SigmoidBackward:
+/// g y (1 - y), TanhBackward: g (1 - y^2), with a = g and b = y).
+#define NABLA_BINARY_OPS(X) \
+  X(Add) X(Mul) X(Div) X(Maximum) X(Minimum) X(ReluBackward) X(SigmoidBackward) X(TanhBackward)
+enum class BinaryOp : uint8_t { NABLA_BINARY_OPS(NABLA_ENUM_ENTRY) kCount };
+#undef NABLA_ENUM_ENTRY
+
+const char* op_name(UnaryOp op);
+const char* op_name(BinaryOp op);
+
+/// One Adam/AdamW update of a contiguous parameter (PyTorch 1.13's single-tensor formulas, lerp and addcdiv
+/// included): step_size = lr / (1 - beta1^t), bias_correction2_sqrt = sqrt(1 - beta2^t).
+struct AdamStep {
+  double lr, beta1, beta2, eps, weight_decay, step_size, bias_correction2_sqrt;
+  bool decoupled;  ///< AdamW: p *= 1 - lr wd instead of g += wd p
+  bool amsgrad;
+};
+
+/// One SGD update: d = g + wd p; buf = first ? d : momentum buf + (1 - dampening) d; d = nesterov ? d + momentum
+/// buf : buf; p -= lr d.
+struct SgdStep {
+  double lr, momentum, dampening, weight_decay;
+  bool nesterov, first;
+};
+
+/// One RMSprop update: g += wd p; sq = alpha sq + (1 - alpha) g^2; centered: ga = alpha ga + (1 - alpha) g, avg =
+/// sqrt(sq - ga^2) + eps, else sqrt(sq) + eps; momentum: buf = momentum buf + g / avg, p -= lr buf; else p -= lr g /
+/// avg.
+struct RmspropStep {
+  double lr, alpha, eps, weight_decay, momentum;
+  bool centered;
+};
+
+/// One Adagrad update with the decayed rate clr: g += wd p; sum += g^2; p -= clr g / (sqrt(sum) + eps).
+struct AdagradStep {
+  double clr, eps, weight_decay;
+};
+
+/// The kernels of one device (for the CPU, of one instruction set). Every entry is set: tests/backend checks each
+/// registered table against every enum value.
+struct KernelTable {
+  const char* name;  ///< "cpu-avx2", "privateuseone", ...
+  /// dst = src converted to dst's dtype; src has dst's shape (an expanded view is fine).
+  void (*copy_cast)(const Tensor& dst, const Tensor& src);
+  void (*fill)(const Tensor& dst, const Scalar& value);
+  void (*unary)(UnaryOp op, const Tensor& out, const Tensor& x);
+  void (*binary)(BinaryOp op, const Tensor& out, const Tensor& a, const Tensor& b, const Scalar& alpha);
+  /// Contiguous tensors of one dtype; max_exp_avg_sq is undefined unless amsgrad.
+  void (*adam_step)(const AdamStep& s, const Tensor& param, const Tensor& grad, const Tensor& exp_avg,
+                    const Tensor& exp_avg_sq, const Tensor& max_exp_avg_sq);
+  /// Contiguous tensors of one dtype; momentum_buffer is undefined when momentum == 0.
+  void (*sgd_step)(const SgdStep& s, const Tensor& param, const Tensor& grad, const Tensor& momentum_buffer);
+  /// momentum_buffer undefined unless momentum > 0, grad_avg undefined unless centered.
+  void (*rmsprop_step)(const RmspropStep& s, const Tensor& param, const Tensor& grad, const Tensor& square_avg,
+                       const Tensor& momentum_buffer, const Tensor& grad_avg);
+  void (*adagrad_step)(const AdagradStep& s, const Tensor& param, const Tensor& grad, const Tensor& sum);
+};
+
+/// The kernels for `device`; nabla::Error when no backend serves it ("nabla was built without CUDA").
+const KernelTable& kernels(Device device);
+/// Installs `table` (not owned) for `type`; nullptr unregisters. The CPU's table is built in.
+void register_kernels(DeviceType type, const KernelTable* table);
+/// The tables the kernel-coverage test walks: every CPU instruction set built and runnable here, and every
+/// registered device.
+std::vector<const KernelTable*> registered_kernel_tables();
+
+/// The device that `op`'s operands share. Two different devices are a nabla::Error naming both, except that a
+/// 0-dim CPU tensor goes along with any device (as in PyTorch). Undefined tensors are skipped.
+Device common_device(const char* op, std::initializer_list<const Tensor*> operands);
+
+/// dst = src converted to dst's dtype, by the kernels of their (common) device.
+inline void copy_cast(const Tensor& dst, const Tensor& src) {
+  kernels(common_device("copy_", {&dst, &src})).copy_cast(dst, src);
+}
+/// Every element of dst set to value.
+inline void fill(const Tensor& dst, const Scalar& value) { kernels(dst.device()).fill(dst, value); }
+
+/// The dtype a kernel computes `t` in: t itself for every dtype nabla has now; float16 and bfloat16 will map to
+/// float32 here.
+inline ScalarType compute_dtype(ScalarType t) { return t; }
+
+}  // namespace nabla::backend

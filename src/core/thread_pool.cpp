@@ -1,0 +1,192 @@
+#include "core/thread_pool.h"
+
+#include <sched.h>
+
+#include <atomic>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "nabla/core/error.h"
+#include "nabla/core/parallel.h"
+
+#ifdef NABLA_HAVE_CBLAS
+#include <cblas.h>
+#endif
+
+namespace nabla {
+namespace detail {
+namespace {
+
+// How long an idle worker keeps looking for the next job before it sleeps. Consecutive kernels of one training
+// step start within a few microseconds of each other; waking a sleeping thread costs ~5-10 us. Long spins steal the
+// core from the loader thread and from other processes (the failure of libgomp's default), so this stays short.
+constexpr auto kSpinNs = std::chrono::nanoseconds(20000);
+
+thread_local bool t_in_task = false;
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+int default_threads() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+class Pool {
+ public:
+  explicit Pool(int threads) { start(threads); }
+  ~Pool() { stop(); }
+
+  int threads() const { return int(workers_.size()) + 1; }
+
+  void resize(int threads) {
+    std::lock_guard<std::mutex> lock(run_mu_);
+    stop();
+    start(threads);
+  }
+
+  void run(int64_t ntasks, TaskRef task) {
+    std::lock_guard<std::mutex> lock(run_mu_);  // one parallel_for at a time (calls from several user threads queue)
+    task_ = &task;
+    ntasks_ = ntasks;
+    next_.store(0, std::memory_order_relaxed);
+    error_ = nullptr;
+    const int helpers = int(std::min<int64_t>(int64_t(workers_.size()), ntasks - 1));
+    pending_.store(helpers, std::memory_order_relaxed);
+    wanted_.store(helpers, std::memory_order_release);  // publishes the job to the helpers that claim a slot
+    // seq_cst on both sides (here: bump, then read sleeping_; the worker: count itself, then read the generation),
+    // so a worker about to sleep either sees the new job or is seen and woken.
+    generation_.fetch_add(1);
+    if (sleeping_.load() > 0) generation_.notify_all();
+    work();
+    // Helpers that have not joined yet will not be needed: withdraw their slots, then wait only for the ones that
+    // took part (they may still be inside a task).
+    const int unclaimed = wanted_.exchange(0, std::memory_order_acq_rel);
+    if (unclaimed) pending_.fetch_sub(unclaimed, std::memory_order_acq_rel);
+    for (auto until = std::chrono::steady_clock::now() + kSpinNs; pending_.load(std::memory_order_acquire) != 0;) {
+      if (std::chrono::steady_clock::now() < until) {
+        cpu_relax();
+      } else {
+        const int p = pending_.load(std::memory_order_acquire);
+        if (p != 0) pending_.wait(p, std::memory_order_acquire);
+      }
+    }
+    task_ = nullptr;
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  void start(int threads) {
+    stopping_ = false;
+    // A worker waits for the generation after this one: it may start running only after the next job was published.
+    const uint64_t now = generation_.load();
+    for (int i = 1; i < threads; ++i) workers_.emplace_back([this, now] { worker_loop(now); });
+  }
+
+  void stop() {
+    stopping_ = true;
+    generation_.fetch_add(1, std::memory_order_release);
+    generation_.notify_all();
+    for (auto& w : workers_) w.join();
+    workers_.clear();
+  }
+
+  // Claims and runs tasks until none is left.
+  void work() {
+    const bool was = t_in_task;
+    t_in_task = true;
+    for (int64_t i; (i = next_.fetch_add(1, std::memory_order_relaxed)) < ntasks_;) {
+      try {
+        (*task_)(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mu_);
+        if (!error_) error_ = std::current_exception();
+      }
+    }
+    t_in_task = was;
+  }
+
+  void worker_loop(uint64_t seen) {
+    for (;;) {
+      // Spin briefly for the next job, then sleep until one is published.
+      auto until = std::chrono::steady_clock::now() + kSpinNs;
+      uint64_t g;
+      while ((g = generation_.load(std::memory_order_acquire)) == seen) {
+        if (std::chrono::steady_clock::now() < until) {
+          cpu_relax();
+          continue;
+        }
+        sleeping_.fetch_add(1);
+        if (generation_.load() == seen) generation_.wait(seen);
+        sleeping_.fetch_sub(1);
+      }
+      seen = g;
+      if (stopping_) return;
+      // Only as many workers as the job has tasks for take part (and count down pending_). A slot claimed here may
+      // belong to a later job than the generation seen: its fields are published before its slots, so that is fine.
+      int w = wanted_.load(std::memory_order_acquire);
+      bool joined = false;
+      while (w > 0 && !(joined = wanted_.compare_exchange_weak(w, w - 1, std::memory_order_acq_rel))) {
+      }
+      if (!joined) continue;
+      work();
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) pending_.notify_one();
+    }
+  }
+
+  std::vector<std::thread> workers_;
+  std::mutex run_mu_;
+  std::mutex error_mu_;
+  std::exception_ptr error_;
+  const TaskRef* task_ = nullptr;
+  int64_t ntasks_ = 0;
+  std::atomic<int64_t> next_{0};
+  std::atomic<int> pending_{0};
+  std::atomic<int> wanted_{0};
+  std::atomic<int> sleeping_{0};
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<bool> stopping_{false};
+};
+
+Pool& pool() {
+  // Never destroyed: a static object's destructor may still run kernels after main returns.
+  static Pool* p = [] {
+#ifdef NABLA_HAVE_CBLAS
+    openblas_set_num_threads(1);  // each call on its calling thread: the GEMMs are split across this pool instead
+#endif
+    return new Pool(default_threads());
+  }();
+  return *p;
+}
+
+}  // namespace
+
+void run_tasks(int64_t ntasks, TaskRef task) {
+  if (ntasks <= 0) return;
+  if (ntasks == 1 || t_in_task || pool().threads() == 1) {
+    for (int64_t i = 0; i < ntasks; ++i) task(i);
+    return;
+  }
+  pool().run(ntasks, task);
+}
+
+bool in_parallel_region() { return t_in_task; }
+int pool_threads() { return pool().threads(); }
+
+}  // namespace detail
+
+void set_num_threads(int n) {
+  NABLA_CHECK(n >= 1, "set_num_threads: expected a thread count >= 1, got ", n);
+  if (detail::pool().threads() != n) detail::pool().resize(n);
+}
+
+int get_num_threads() { return detail::pool().threads(); }
+
+}  // namespace nabla

@@ -1,0 +1,91 @@
+// The CPU caching allocator: reuse by size class, frees from other threads, empty_cache, and a training loop that
+// stops calling the system allocator after its first step.
+#include <thread>
+
+#include "test_util.h"
+
+namespace nabla {
+namespace {
+
+TEST(CpuAllocator, FreedBlockIsReusedWithoutASystemAllocation) {
+  empty_cache();
+  { Tensor warm = empty({1000}); }  // one block of its class now cached
+  const MemoryStats before = memory_stats();
+  EXPECT_GE(before.cached_bytes, 4000);
+  for (int i = 0; i < 10; ++i) {
+    Tensor t = empty({1000});  // same class: served from the cache
+    EXPECT_EQ(memory_stats().allocated_bytes, before.allocated_bytes + 4000);
+  }
+  const MemoryStats after = memory_stats();
+  EXPECT_EQ(after.system_allocations, before.system_allocations);
+  EXPECT_EQ(after.allocated_bytes, before.allocated_bytes);
+  EXPECT_EQ(after.live_storages, before.live_storages);
+}
+
+TEST(CpuAllocator, SizeClassesRoundUpAtMostAQuarter) {
+  empty_cache();
+  { Tensor t = empty({1100}, kFloat32); }  // 4400 bytes -> class 5120 (4096 + 1024)
+  const MemoryStats s = memory_stats();
+  EXPECT_EQ(s.cached_bytes, 5120);
+  // 4500 bytes falls in the same class: no new system block.
+  { Tensor t = empty({1125}, kFloat32); }
+  EXPECT_EQ(memory_stats().system_allocations, s.system_allocations);
+  // 5200 bytes needs the next class (6144).
+  { Tensor t = empty({1300}, kFloat32); }
+  EXPECT_EQ(memory_stats().system_allocations, s.system_allocations + 1);
+  EXPECT_EQ(memory_stats().cached_bytes, 5120 + 6144);
+}
+
+TEST(CpuAllocator, EmptyCacheReturnsEveryCachedBlock) {
+  { Tensor a = empty({4096}), b = empty({100000}); }
+  const MemoryStats s = memory_stats();
+  ASSERT_GT(s.cached_bytes, 0);
+  empty_cache();
+  const MemoryStats e = memory_stats();
+  EXPECT_EQ(e.cached_bytes, 0);
+  EXPECT_GE(e.system_frees, s.system_frees + 2);
+  EXPECT_EQ(e.allocated_bytes, s.allocated_bytes);
+}
+
+TEST(CpuAllocator, BlocksFreedOnAnotherThreadAreReused) {
+  empty_cache();
+  Tensor t = ones({5000});
+  const MemoryStats s = memory_stats();
+  std::thread([moved = std::move(t)]() mutable { moved = Tensor(); }).join();  // the last reference dies there
+  EXPECT_EQ(memory_stats().allocated_bytes, s.allocated_bytes - 20000);
+  Tensor again = empty({5000});
+  EXPECT_EQ(memory_stats().system_allocations, s.system_allocations);
+}
+
+TEST(CpuAllocator, PeakFollowsTheHighestUse) {
+  const int64_t base = memory_stats().allocated_bytes;
+  { Tensor big = empty({1 << 20}); }
+  EXPECT_GE(memory_stats().peak_bytes, base + (int64_t(4) << 20));
+}
+
+// After the first step of an MLP training loop (which sizes the optimizer state), every later step reuses cached
+// blocks: the system allocator is not called again.
+TEST(CpuAllocator, TrainingStepsAfterTheFirstMakeNoSystemAllocation) {
+  manual_seed(0);
+  nn::Sequential model(nn::Linear(20, 32), nn::ReLU(), nn::Linear(32, 4));
+  optim::Adam opt(model->parameters(), optim::AdamOptions(1e-3));
+  Tensor x = randn({16, 20}), y = randint(0, 4, {16});
+  auto step = [&] {
+    opt.zero_grad();
+    Tensor loss = nn::functional::cross_entropy(model->forward(x), y);
+    loss.backward();
+    opt.step();
+    return loss.item<float>();
+  };
+  const float first = step();
+  step();
+  const MemoryStats s = memory_stats();
+  float last = 0;
+  for (int i = 0; i < 20; ++i) last = step();
+  EXPECT_EQ(memory_stats().system_allocations, s.system_allocations);
+  EXPECT_EQ(memory_stats().allocated_bytes, s.allocated_bytes);
+  EXPECT_LT(last, first);  // and it did train
+}
+
+}  // namespace
+}  // namespace nabla
