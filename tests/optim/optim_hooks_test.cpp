@@ -103,7 +103,7 @@ TEST(OptimHooks, PreHookRunsBeforeTheClosureAndCanRewriteGradients) {
   w.set_grad(f64({1.0}));
   opt.step();
   expect_close(w, {0.8});  // 1 - 0.1 * 2
-  // With a closure (it computes the gradient itself, so the pre-hook sees none yet): pre, closure, post.
+  // With a closure: pre, closure, post. The closure recomputes the gradient after the pre-hook, so only it counts.
   Tensor loss = opt.step([&] {
     log.push_back("closure");
     opt.zero_grad();
