@@ -109,6 +109,24 @@ int main() {
     for (auto& batch : *loader) std::cout << batch.data.sizes() << " " << batch.target.sizes() << "\n";
   }
   {
+    // [hooks]
+    nn::Sequential net(nn::Linear(4, 8), nn::ReLU(), nn::Linear(8, 2));
+    auto handle = net[0]->register_forward_hook([](nn::Module& m, const Tensor& in, const Tensor& out) {
+      std::cout << m.name() << " " << in.sizes() << " -> " << out.sizes() << "\n";  // Linear [5, 4] -> [5, 8]
+    });
+    net(randn({5, 4}));                                // runs the hook: Sequential calls each child as model(x)
+    handle.remove();
+    optim::SGD sgd(net->parameters(), optim::SGDOptions(0.01));
+    sgd.register_step_pre_hook([](optim::Optimizer& o) { nn::utils::clip_grad_norm_(o.parameters(), 1.0); });
+    for (const Tensor& p : net->parameters()) {
+      p.register_post_accumulate_grad_hook([](Tensor& param) {    // PyTorch 2.1's name
+        std::cout << "grad norm " << param.grad().norm().item<float>() << "\n";
+      });
+    }
+    net(randn({5, 4})).sum().backward();               // each parameter's hook runs once, .grad() complete
+    sgd.step();                                        // pre-hooks, the update, post-hooks
+  }
+  {
     // [function-use]
     Tensor x = tensor({3.0}, TensorOptions().requires_grad(true));
     Tensor y = Square::apply(x);

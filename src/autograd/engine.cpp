@@ -324,6 +324,7 @@ void backward(const tensor_list& tensors, const tensor_list& grad_tensors, std::
     if (!g[i].defined()) continue;
     Tensor& dst = const_cast<Tensor&>(inputs[i]).mutable_grad();
     dst = dst.defined() ? dst + g[i] : g[i];
+    if (inputs[i].is_leaf()) run_post_accumulate_grad_hooks(inputs[i].impl_ptr());  // as AccumulateGrad would
   }
 }
 

@@ -199,11 +199,28 @@ bool accumulate_inplace(const Tensor& grad, const Tensor& g) {
 variable_list AccumulateGrad::apply(variable_list&& grads) {
   Tensor g = std::move(grads.at(0));
   if (!g.defined()) return {};
+  accumulate(std::move(g));
+  // The engine sums every gradient reaching this leaf before it runs this node: the hooks see this backward's total
+  // once, as PyTorch 2.1's post-accumulate-grad hooks (outside the leaf lock, so a hook may do anything).
+  run_post_accumulate_grad_hooks(leaf_);
+  return {};
+}
+
+void run_post_accumulate_grad_hooks(const std::shared_ptr<TensorImpl>& leaf) {
+  auto* m = leaf->autograd.get();
+  if (!m || m->post_accumulate_grad_hooks.empty()) [[likely]]
+    return;
+  auto hooks = m->post_accumulate_grad_hooks.snapshot();  // a copy: a hook may add or remove hooks
+  Tensor param(leaf);
+  for (const auto& h : *hooks) h.fn(param);
+}
+
+void AccumulateGrad::accumulate(Tensor g) {
   auto& meta = *leaf_->autograd;
   if (GradMode::is_enabled()) {
     // create_graph: keep the graph-connected gradient so .grad() can itself be differentiated.
     meta.grad = meta.grad.defined() ? meta.grad + g : g;
-    return {};
+    return;
   }
   std::lock_guard<std::mutex> lock(leaf_mutex(leaf_.get()));  // no op below records (grad mode is off)
   if (meta.grad.defined()) {
@@ -213,7 +230,7 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
       NoGradGuard ng;
       meta.grad.add_(g);  // in place, as PyTorch: references to .grad() see the sum
     }
-    return {};
+    return;
   }
   // First gradient: steal the buffer when nothing else can see it (a dense tensor whose storage only this
   // reference holds), else copy, so that in-place updates of .grad() never write into someone else's tensor.
@@ -222,7 +239,6 @@ variable_list AccumulateGrad::apply(variable_list&& grads) {
   const bool owned = g.impl_ptr().use_count() == 1 && impl.storage.use_count() == 1 && g.is_contiguous() &&
                      impl.storage->nbytes() == size_t(g.numel()) * g.element_size();
   meta.grad = owned ? std::move(g) : g.clone();
-  return {};
 }
 
 AutogradMeta& autograd_meta(const Tensor& t) {

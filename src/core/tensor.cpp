@@ -143,10 +143,25 @@ unsigned Tensor::register_hook(std::function<void(const Tensor&)> hook) const {
   }));
 }
 
+unsigned Tensor::register_post_accumulate_grad_hook(std::function<void(Tensor&)> hook) const {
+  NABLA_CHECK(requires_grad(),
+              "register_post_accumulate_grad_hook: this tensor does not require grad, so no backward accumulates "
+              "into it; call requires_grad_() on it first");
+  NABLA_CHECK(is_leaf(), "register_post_accumulate_grad_hook: this tensor is not a leaf (its grad_fn is ",
+              grad_fn()->name(),
+              "); register the hook on the leaf it was computed from, or use register_hook to see the gradient of "
+              "a non-leaf");
+  NABLA_CHECK(hook, "register_post_accumulate_grad_hook: the hook is empty; pass a callable hook(param)");
+  unsigned h = autograd::next_hook_handle();
+  autograd::autograd_meta(*this).post_accumulate_grad_hooks.add(h, std::move(hook));
+  return h;
+}
+
 void Tensor::remove_hook(unsigned handle) const {
   auto& m = autograd::autograd_meta(*this);
   if (m.grad_fn) m.grad_fn->remove_pre_hook(handle);
   std::erase_if(m.leaf_hooks, [handle](const auto& h) { return h.first == handle; });
+  m.post_accumulate_grad_hooks.remove(handle);
 }
 
 }  // namespace nabla

@@ -39,7 +39,7 @@ void check_name(const std::string& name, const char* what) {
 
 std::string shape_string(const Tensor& t) {
   if (!t.defined()) return "undefined";
-  return detail::concat(t.sizes().vec());
+  return nabla::detail::concat(t.sizes().vec());
 }
 
 // PyTorch's _addindent: indent every line after the first by `n` spaces.
@@ -70,6 +70,37 @@ void set_data(Tensor& dst, const Tensor& src) {
 
 Module::Module(std::string name) : name_(std::move(name)) {}
 Module::Module() = default;
+
+RemovableHandle Module::register_forward_pre_hook(ForwardPreHook hook) {
+  NABLA_CHECK(hook, "register_forward_pre_hook: the hook is empty; pass a callable hook(module, input)");
+  return forward_hooks_.add(&detail::ForwardHookSet::pre, std::move(hook));
+}
+
+RemovableHandle Module::register_forward_hook(ForwardHook hook) {
+  NABLA_CHECK(hook, "register_forward_hook: the hook is empty; pass a callable hook(module, input, output)");
+  return forward_hooks_.add(&detail::ForwardHookSet::post, std::move(hook));
+}
+
+Tensor Module::forward_with_hooks(const Tensor& input, Tensor (*forward)(Module&, const Tensor&)) {
+  // Each list is copied (a shared_ptr) before it runs, so that hooks may add or remove hooks. As in PyTorch's
+  // _call_impl, the forward hooks are read after forward: a pre-hook may register one for this very call.
+  Tensor replaced;
+  const Tensor* x = &input;
+  if (auto pre = forward_hooks_.get()->pre.snapshot()) {
+    for (const auto& h : *pre) {
+      Tensor r = h.fn(*this, *x);
+      if (r.defined()) x = &(replaced = std::move(r));
+    }
+  }
+  Tensor out = forward(*this, *x);
+  if (auto post = forward_hooks_.get()->post.snapshot()) {
+    for (const auto& h : *post) {
+      Tensor r = h.fn(*this, *x, out);
+      if (r.defined()) out = std::move(r);
+    }
+  }
+  return out;
+}
 
 const std::string& Module::name() const {
   if (name_.empty()) name_ = demangled_class_name(typeid(*this));
@@ -253,9 +284,9 @@ void Module::load_state_dict(const OrderedDict<std::string, Tensor>& dict, bool 
     if (!src) {
       missing.push_back(item.key());
     } else if (!src->defined() || src->sizes().vec() != item.value().sizes().vec()) {
-      mismatched.push_back(detail::concat("size mismatch for ", item.key(), ": copying a param with shape ",
-                                          shape_string(*src), ", the shape in current model is ",
-                                          shape_string(item.value())));
+      mismatched.push_back(nabla::detail::concat("size mismatch for ", item.key(), ": copying a param with shape ",
+                                                 shape_string(*src), ", the shape in current model is ",
+                                                 shape_string(item.value())));
     }
   }
   for (const auto& item : dict)

@@ -35,7 +35,7 @@ Adagrad::Adagrad(std::vector<OptimizerParamGroup> param_groups, AdagradOptions d
 
 std::unique_ptr<OptimizerParamState> Adagrad::make_param_state() const { return std::make_unique<AdagradParamState>(); }
 
-Tensor Adagrad::step(LossClosure closure) {
+Tensor Adagrad::step_impl(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;
   for (auto& group : param_groups_) {

@@ -78,7 +78,7 @@ Adam::Adam(std::vector<OptimizerParamGroup> param_groups, AdamOptions defaults)
 
 std::unique_ptr<OptimizerParamState> Adam::make_param_state() const { return std::make_unique<AdamParamState>(); }
 
-Tensor Adam::step(LossClosure closure) {
+Tensor Adam::step_impl(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;
   auto state_of = [this](const Tensor& p) -> AdamParamState& {
@@ -100,7 +100,7 @@ AdamW::AdamW(std::vector<OptimizerParamGroup> param_groups, AdamWOptions default
 
 std::unique_ptr<OptimizerParamState> AdamW::make_param_state() const { return std::make_unique<AdamParamState>(); }
 
-Tensor AdamW::step(LossClosure closure) {
+Tensor AdamW::step_impl(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;
   auto state_of = [this](const Tensor& p) -> AdamParamState& {

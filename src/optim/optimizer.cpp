@@ -1,4 +1,5 @@
-// Optimizer base: param groups, state, zero_grad and the contiguous views the fused update loops run on.
+// Optimizer base: param groups, state, zero_grad, step() with its hooks, and the contiguous views the fused update
+// loops run on.
 #include "nabla/optim/optimizer.h"
 
 #include <string>
@@ -74,6 +75,29 @@ void Optimizer::zero_grad(bool set_to_none) {
       }
     }
   }
+}
+
+Tensor Optimizer::step(LossClosure closure) {
+  detail::StepHookSet* hooks = step_hooks_.get();
+  if (!hooks) [[likely]]
+    return step_impl(std::move(closure));
+  // Each list is copied (a shared_ptr) before it runs, so that hooks may add or remove hooks.
+  if (auto pre = hooks->pre.snapshot())
+    for (const auto& h : *pre) h.fn(*this);
+  Tensor loss = step_impl(std::move(closure));
+  if (auto post = hooks->post.snapshot())
+    for (const auto& h : *post) h.fn(*this);
+  return loss;
+}
+
+RemovableHandle Optimizer::register_step_pre_hook(OptimizerHook hook) {
+  NABLA_CHECK(hook, "register_step_pre_hook: the hook is empty; pass a callable hook(optimizer)");
+  return step_hooks_.add(&detail::StepHookSet::pre, std::move(hook));
+}
+
+RemovableHandle Optimizer::register_step_post_hook(OptimizerHook hook) {
+  NABLA_CHECK(hook, "register_step_post_hook: the hook is empty; pass a callable hook(optimizer)");
+  return step_hooks_.add(&detail::StepHookSet::post, std::move(hook));
 }
 
 Tensor Optimizer::run_closure(const LossClosure& closure) {

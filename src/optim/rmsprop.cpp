@@ -38,7 +38,7 @@ RMSprop::RMSprop(std::vector<OptimizerParamGroup> param_groups, RMSpropOptions d
 
 std::unique_ptr<OptimizerParamState> RMSprop::make_param_state() const { return std::make_unique<RMSpropParamState>(); }
 
-Tensor RMSprop::step(LossClosure closure) {
+Tensor RMSprop::step_impl(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;
   for (auto& group : param_groups_) {

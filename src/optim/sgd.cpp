@@ -36,7 +36,7 @@ SGD::SGD(std::vector<OptimizerParamGroup> param_groups, SGDOptions defaults)
 
 std::unique_ptr<OptimizerParamState> SGD::make_param_state() const { return std::make_unique<SGDParamState>(); }
 
-Tensor SGD::step(LossClosure closure) {
+Tensor SGD::step_impl(LossClosure closure) {
   Tensor loss = run_closure(closure);
   NoGradGuard no_grad;
   for (auto& group : param_groups_) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "nabla/core/hooks.h"
 #include "nabla/core/tensor.h"
 
 namespace nabla::autograd {
@@ -96,6 +97,7 @@ struct AutogradMeta {
   std::shared_ptr<Node> grad_fn;
   std::weak_ptr<Node> grad_accumulator;  // leaves only
   std::vector<std::pair<unsigned, GradHook>> leaf_hooks;
+  HookList<std::function<void(Tensor&)>> post_accumulate_grad_hooks;  // leaves only
   uint32_t output_nr = 0;
   bool requires_grad = false;  // leaves only; non-leaves require grad iff grad_fn is set
   bool retains_grad = false;
@@ -114,8 +116,13 @@ class AccumulateGrad : public Node {
   const std::shared_ptr<TensorImpl>& leaf() const { return leaf_; }
 
  private:
+  void accumulate(Tensor g);
   std::shared_ptr<TensorImpl> leaf_;
 };
+
+/// Runs the leaf's post-accumulate-grad hooks (register_post_accumulate_grad_hook), once its .grad() holds the
+/// gradient of this backward: AccumulateGrad calls it, and so does backward(inputs) for the leaves it accumulates.
+void run_post_accumulate_grad_hooks(const std::shared_ptr<TensorImpl>& leaf);
 
 /// The node for a tensor: its grad_fn, or (leaf that requires grad) its AccumulateGrad; null edge otherwise.
 Edge gradient_edge(const Tensor& t);

@@ -125,6 +125,10 @@ class Tensor {
       return register_hook(std::function<Tensor(const Tensor&)>(std::forward<F>(hook)));
     }
   }
+  /// PyTorch 2.1's hook(param) -> void, run once per backward that reaches this leaf, right after that backward's
+  /// total gradient has been accumulated into .grad(). Leaves that require grad only; returns a handle for remove_hook.
+  unsigned register_post_accumulate_grad_hook(std::function<void(Tensor&)> hook) const;
+  /// Removes a hook of register_hook or register_post_accumulate_grad_hook.
   void remove_hook(unsigned handle) const;
 
   // ---- conversion ----

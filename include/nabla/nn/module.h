@@ -11,12 +11,42 @@
 #include <vector>
 
 #include "nabla/core/error.h"
+#include "nabla/core/hooks.h"
 #include "nabla/core/tensor.h"
 #include "nabla/nn/ordered_dict.h"
 
 namespace nabla::nn {
 
 class Module;
+using nabla::RemovableHandle;
+/// hook(module, input) -> Tensor: a defined result replaces forward's input (PyTorch: returning None keeps it).
+using ForwardPreHook = std::function<Tensor(Module&, const Tensor&)>;
+/// hook(module, input, output) -> Tensor: a defined result replaces forward's output.
+using ForwardHook = std::function<Tensor(Module&, const Tensor&, const Tensor&)>;
+
+namespace detail {
+/// A module whose forward takes one tensor and returns a Tensor: `model(x)` runs its forward hooks.
+template <typename M, typename... Args>
+concept HookableForward = sizeof...(Args) == 1 && (std::is_convertible_v<Args, const Tensor&> && ...) &&
+                          requires(M& m, const Tensor& x) {
+                            { m.forward(x) } -> std::same_as<Tensor>;
+                          };
+/// forward(x) of the M that m is, without hooks (what forward_with_hooks calls in between).
+template <typename M>
+Tensor call_forward_unhooked(Module& m, const Tensor& x);
+/// model(x) for the M that m is: forward(x), through the hooks when m has any (one branch when it has none).
+template <typename M>
+Tensor call_forward(Module& m, const Tensor& x);
+
+/// A module's forward hooks; handles point at it weakly, so they may outlive the module.
+struct ForwardHookSet final : ::nabla::detail::HookRemover {
+  HookList<ForwardPreHook> pre;
+  HookList<ForwardHook> post;
+  void remove_hook(unsigned id) override {
+    if (!pre.remove(id)) post.remove(id);
+  }
+};
+}  // namespace detail
 
 /// A handle to a shared module: copies share the same module. `nn::Linear l(2, 3); l->weight; l(x);`
 template <typename Contained>
@@ -56,10 +86,19 @@ class ModuleHolder {
   bool is_empty() const noexcept { return impl_ == nullptr; }
   explicit operator bool() const noexcept { return !is_empty(); }
 
-  /// Calls the module's forward: `model(x)`.
+  /// Calls the module: `model(x)`. For a `Tensor forward(const Tensor&)` (by value works too) this runs the forward
+  /// pre-hooks and hooks around forward, as PyTorch's `module(x)`; a forward of another signature (several
+  /// arguments, a non-Tensor result) is called directly, without hooks.
   template <typename... Args>
   decltype(auto) operator()(Args&&... args) {
-    return get()->forward(std::forward<Args>(args)...);
+    if constexpr (detail::HookableForward<Contained, Args...>) {
+      Contained* m = get();
+      if (m->has_forward_hooks()) [[unlikely]]
+        return m->forward_with_hooks(args..., &detail::call_forward_unhooked<Contained>);
+      return Tensor(m->forward(std::forward<Args>(args)...));
+    } else {
+      return get()->forward(std::forward<Args>(args)...);
+    }
   }
   /// Forwards indexing to the module (`seq[0]` for a Sequential).
   template <typename Arg>
@@ -151,6 +190,43 @@ class Module : public std::enable_shared_from_this<Module> {
   /// error; shape mismatches are always an error. All problems are listed in one nabla::Error.
   void load_state_dict(const OrderedDict<std::string, Tensor>& state_dict, bool strict = true);
 
+  /// PyTorch's register_forward_pre_hook: hook(*this, input) runs before forward whenever the module is called as
+  /// `model(x)`, also as a Sequential's child; a defined result replaces the input. `model->forward(x)` skips hooks.
+  RemovableHandle register_forward_pre_hook(ForwardPreHook hook);
+  /// Any callable: one returning Tensor may replace the input, one returning void only observes it.
+  template <typename F>
+  RemovableHandle register_forward_pre_hook(F&& hook) {
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, Module&, const Tensor&>>) {
+      return register_forward_pre_hook(ForwardPreHook([f = std::forward<F>(hook)](Module& m, const Tensor& x) mutable {
+        f(m, x);
+        return Tensor();
+      }));
+    } else {
+      return register_forward_pre_hook(ForwardPreHook(std::forward<F>(hook)));
+    }
+  }
+  /// PyTorch's register_forward_hook: hook(*this, input, output) runs after forward (input as the pre-hooks left
+  /// it); a defined result replaces the output.
+  RemovableHandle register_forward_hook(ForwardHook hook);
+  /// Any callable: one returning Tensor may replace the output, one returning void only observes it.
+  template <typename F>
+  RemovableHandle register_forward_hook(F&& hook) {
+    if constexpr (std::is_void_v<std::invoke_result_t<F&, Module&, const Tensor&, const Tensor&>>) {
+      return register_forward_hook(
+          ForwardHook([f = std::forward<F>(hook)](Module& m, const Tensor& x, const Tensor& y) mutable {
+            f(m, x, y);
+            return Tensor();
+          }));
+    } else {
+      return register_forward_hook(ForwardHook(std::forward<F>(hook)));
+    }
+  }
+  /// True once a forward hook has been registered: the one check `model(x)` makes.
+  bool has_forward_hooks() const noexcept { return forward_hooks_.get() != nullptr; }
+  /// What `model(x)` runs when has_forward_hooks(): the pre-hooks, forward(*this, input), then the hooks. Each list
+  /// runs as it was when it started (hooks added or removed meanwhile count from the next call).
+  Tensor forward_with_hooks(const Tensor& input, Tensor (*forward)(Module&, const Tensor&));
+
   /// One line of layer settings printed inside the parentheses: "in_features=2, out_features=3, bias=true".
   virtual std::string extra_repr() const { return ""; }
   /// Prints the module tree as PyTorch's repr.
@@ -169,7 +245,21 @@ class Module : public std::enable_shared_from_this<Module> {
 
   mutable std::string name_;
   bool is_training_ = true;
+  HookStore<detail::ForwardHookSet> forward_hooks_;  // null until the first register_forward_*hook
 };
+
+namespace detail {
+template <typename M>
+Tensor call_forward_unhooked(Module& m, const Tensor& x) {
+  return static_cast<M&>(m).forward(x);
+}
+template <typename M>
+Tensor call_forward(Module& m, const Tensor& x) {
+  if (m.has_forward_hooks()) [[unlikely]]
+    return m.forward_with_hooks(x, &call_forward_unhooked<M>);
+  return static_cast<M&>(m).forward(x);
+}
+}  // namespace detail
 
 std::ostream& operator<<(std::ostream& os, const Module& module);
 template <typename M>

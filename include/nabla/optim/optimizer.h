@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "nabla/core/hooks.h"
 #include "nabla/core/tensor.h"
 #include "nabla/nn/ordered_dict.h"
 
@@ -77,6 +78,22 @@ class OptimizerParamGroup {
 /// Evaluates the loss again (with grad mode on) for optimizers that need it; step() returns its result.
 using LossClosure = std::function<Tensor()>;
 
+class Optimizer;
+using nabla::RemovableHandle;
+/// hook(optimizer), run around every step() (PyTorch's step hooks, without their args and kwargs).
+using OptimizerHook = std::function<void(Optimizer&)>;
+
+namespace detail {
+/// An optimizer's step hooks; handles point at it weakly, so they may outlive the optimizer.
+struct StepHookSet final : ::nabla::detail::HookRemover {
+  HookList<OptimizerHook> pre;
+  HookList<OptimizerHook> post;
+  void remove_hook(unsigned id) override {
+    if (!pre.remove(id)) post.remove(id);
+  }
+};
+}  // namespace detail
+
 class Optimizer {
  public:
   Optimizer(const Optimizer&) = delete;
@@ -88,8 +105,14 @@ class Optimizer {
   void add_param_group(const OptimizerParamGroup& param_group);
   /// Sets every parameter's grad to undefined (set_to_none) or to zeros.
   void zero_grad(bool set_to_none = true);
-  /// One update of every parameter that has a grad; returns closure()'s loss when a closure is given.
-  virtual Tensor step(LossClosure closure = nullptr) = 0;
+  /// One update of every parameter that has a grad, between the step pre-hooks and post-hooks; returns closure()'s
+  /// loss when a closure is given. Optimizers implement step_impl.
+  Tensor step(LossClosure closure = nullptr);
+  /// PyTorch's register_step_pre_hook: hook(*this) runs at the start of every step(), before the closure and the
+  /// update (it may read or rewrite the gradients, e.g. to all-reduce them). Returns a handle to remove it.
+  RemovableHandle register_step_pre_hook(OptimizerHook hook);
+  /// PyTorch's register_step_post_hook: hook(*this) runs at the end of every step(), after the update.
+  RemovableHandle register_step_post_hook(OptimizerHook hook);
 
   /// All parameters of all groups, in order.
   const std::vector<Tensor>& parameters() const noexcept { return all_params_; }
@@ -116,6 +139,8 @@ class Optimizer {
 
  protected:
   Optimizer(std::vector<OptimizerParamGroup> param_groups, std::unique_ptr<OptimizerOptions> defaults);
+  /// The update of step(), without the hooks: what each optimizer implements.
+  virtual Tensor step_impl(LossClosure closure) = 0;
   /// Runs the closure (if any) with grad mode on; returns its loss or an undefined tensor.
   static Tensor run_closure(const LossClosure& closure);
   /// An empty state of this optimizer's kind, which load_state_dict() fills.
@@ -132,6 +157,9 @@ class Optimizer {
   std::unordered_map<void*, std::unique_ptr<OptimizerParamState>> state_;
   std::unique_ptr<OptimizerOptions> defaults_;
   std::vector<Tensor> all_params_;
+
+ private:
+  HookStore<detail::StepHookSet> step_hooks_;  // null until the first register_step_*_hook
 };
 
 namespace detail {

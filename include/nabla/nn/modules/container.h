@@ -1,6 +1,6 @@
 #pragma once
-// Sequential (chains forward) and ModuleList (holds submodules); children are named "0", "1", ...
-#include <functional>
+// Sequential (chains forward; each child is called as model(x) is, so its hooks run) and ModuleList (holds
+// submodules); children are named "0", "1", ...
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -95,7 +95,7 @@ class SequentialImpl : public ModuleListImpl {
   void push_back(std::string name, std::shared_ptr<M> module) {
     static_assert(detail::HasTensorForward<M>, "Sequential::push_back: the module needs Tensor forward(Tensor)");
     ModuleListImpl::push_back(std::move(name), module);
-    forwards_.push_back([m = module.get()](const Tensor& x) -> Tensor { return m->forward(x); });
+    forwards_.push_back(&detail::call_forward<M>);
   }
   template <IsModuleHolder H>
   void push_back(H&& holder) {
@@ -110,11 +110,11 @@ class SequentialImpl : public ModuleListImpl {
     push_back(std::make_shared<std::decay_t<M>>(std::forward<M>(module)));
   }
 
-  /// x through every module in order.
+  /// x through every module in order, each called as `module(x)` is: their forward hooks run.
   Tensor forward(const Tensor& input);
 
  private:
-  std::vector<std::function<Tensor(const Tensor&)>> forwards_;
+  std::vector<Tensor (*)(Module&, const Tensor&)> forwards_;  // forwards_[i] calls modules_[i]
 };
 NABLA_MODULE(Sequential);
 
