@@ -21,49 +21,83 @@ void for_each_chunk(int64_t n, F&& body) {
   parallel_for(nchunks, n >= kParallelThreshold, [&](int64_t c) { body(c * kChunk, std::min(n, (c + 1) * kChunk)); });
 }
 
+// The constants of one Adam update in the parameter's type.
+template <typename T>
+struct AdamConsts {
+  T weight, one_m_weight, b2, one_m_b2, decay, wd, eps, bc2, neg_step;
+};
+
+// One chunk: plain __restrict arrays and no branch in the body, so GCC vectorizes it (a lambda capturing the
+// pointers by reference lost __restrict, and the loop ran scalar: 15% of an MLP epoch).
+template <typename T, bool kDecoupled, bool kWeightDecay, bool kAmsgrad, bool kSmallWeight>
+[[gnu::noinline]] void adam_chunk(const AdamConsts<T> c, T* __restrict w, const T* __restrict g, T* __restrict m,
+                                  T* __restrict v, T* __restrict vmax, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    T wi = w[i], gi = g[i];
+    if constexpr (kDecoupled) wi = wi * c.decay;
+    if constexpr (!kDecoupled && kWeightDecay) gi = gi + c.wd * wi;
+    // ATen's lerp: exact at both ends, with the formula picked by the weight.
+    T mi;
+    if constexpr (kSmallWeight) {
+      mi = m[i] + c.weight * (gi - m[i]);
+    } else {
+      mi = gi - (gi - m[i]) * c.one_m_weight;
+    }
+    const T vi = v[i] * c.b2 + c.one_m_b2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    T vv = vi;
+    if constexpr (kAmsgrad) {
+      vv = vmax[i] < vi ? vi : vmax[i];  // std::max(vmax, v), NaN in vmax kept
+      vmax[i] = vv;
+    }
+    const T denom = std::sqrt(vv) / c.bc2 + c.eps;
+    w[i] = wi + c.neg_step * mi / denom;  // addcdiv: p + (value * m) / denom
+  }
+}
+
 template <typename T, bool kDecoupled, bool kWeightDecay, bool kAmsgrad>
-void adam_loop(const backend::AdamStep& s, T* __restrict w, const T* __restrict g, T* __restrict m, T* __restrict v,
-               T* __restrict vmax, int64_t n) {
-  const T weight = T(1 - s.beta1), b2 = T(s.beta2), one_m_b2 = T(1 - s.beta2);
-  const T decay = T(1 - s.lr * s.weight_decay), wd = T(s.weight_decay), eps = T(s.eps);
-  const T bc2 = T(s.bias_correction2_sqrt), neg_step = T(-s.step_size);
-  // ATen's lerp: exact at both ends, with the formula picked by the weight (a loop invariant here).
-  const bool small_weight = std::abs(weight) < T(0.5);
-  const T one_m_weight = T(1) - weight;
+void adam_loop(const backend::AdamStep& s, T* w, const T* g, T* m, T* v, T* vmax, int64_t n) {
+  const AdamConsts<T> c{T(1 - s.beta1), T(1) - T(1 - s.beta1),        T(s.beta2),
+                        T(1 - s.beta2), T(1 - s.lr * s.weight_decay), T(s.weight_decay),
+                        T(s.eps),       T(s.bias_correction2_sqrt),   T(-s.step_size)};
+  const bool small_weight = std::abs(c.weight) < T(0.5);
   for_each_chunk(n, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      T wi = w[i], gi = g[i];
-      if constexpr (kDecoupled) wi = wi * decay;
-      if constexpr (!kDecoupled && kWeightDecay) gi = gi + wd * wi;
-      const T mi = small_weight ? m[i] + weight * (gi - m[i]) : gi - (gi - m[i]) * one_m_weight;
-      const T vi = v[i] * b2 + one_m_b2 * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      T vv = vi;
-      if constexpr (kAmsgrad) {
-        vv = std::max(vmax[i], vi);
-        vmax[i] = vv;
-      }
-      const T denom = std::sqrt(vv) / bc2 + eps;
-      w[i] = wi + neg_step * mi / denom;  // addcdiv: p + (value * m) / denom
+    T* vm = kAmsgrad ? vmax + begin : nullptr;
+    if (small_weight) {
+      adam_chunk<T, kDecoupled, kWeightDecay, kAmsgrad, true>(c, w + begin, g + begin, m + begin, v + begin, vm,
+                                                              end - begin);
+    } else {
+      adam_chunk<T, kDecoupled, kWeightDecay, kAmsgrad, false>(c, w + begin, g + begin, m + begin, v + begin, vm,
+                                                               end - begin);
     }
   });
 }
 
+template <typename T, bool kWeightDecay, bool kMomentum, bool kNesterov, bool kFirst>
+[[gnu::noinline]] void sgd_chunk(T lr, T mom, T damp, T wd, T* __restrict w, const T* __restrict g, T* __restrict buf,
+                                 int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    T d = g[i];
+    if constexpr (kWeightDecay) d = d + wd * w[i];
+    if constexpr (kMomentum) {
+      const T b = kFirst ? d : buf[i] * mom + damp * d;
+      buf[i] = b;
+      d = kNesterov ? d + mom * b : b;
+    }
+    w[i] = w[i] - lr * d;
+  }
+}
+
 template <typename T, bool kWeightDecay, bool kMomentum, bool kNesterov>
-void sgd_loop(const backend::SgdStep& s, T* __restrict w, const T* __restrict g, T* __restrict buf, int64_t n) {
+void sgd_loop(const backend::SgdStep& s, T* w, const T* g, T* buf, int64_t n) {
   const T lr = T(s.lr), mom = T(s.momentum), damp = T(1 - s.dampening), wd = T(s.weight_decay);
-  const bool first = s.first;
   for_each_chunk(n, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) {
-      T d = g[i];
-      if constexpr (kWeightDecay) d = d + wd * w[i];
-      if constexpr (kMomentum) {
-        const T b = first ? d : buf[i] * mom + damp * d;
-        buf[i] = b;
-        d = kNesterov ? d + mom * b : b;
-      }
-      w[i] = w[i] - lr * d;
+    T* b = kMomentum ? buf + begin : nullptr;
+    if (s.first) {
+      sgd_chunk<T, kWeightDecay, kMomentum, kNesterov, true>(lr, mom, damp, wd, w + begin, g + begin, b, end - begin);
+    } else {
+      sgd_chunk<T, kWeightDecay, kMomentum, kNesterov, false>(lr, mom, damp, wd, w + begin, g + begin, b, end - begin);
     }
   });
 }
