@@ -6,7 +6,7 @@
 
 namespace nabla::detail {
 
-std::vector<int64_t> contiguous_strides(IntArrayRef sizes);
+DimVector contiguous_strides(IntArrayRef sizes);
 int64_t shape_numel(IntArrayRef sizes);
 /// A new contiguous, uninitialised tensor.
 Tensor make_empty(IntArrayRef sizes, ScalarType dtype, Device device = kCPU);

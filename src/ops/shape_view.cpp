@@ -59,7 +59,7 @@ std::optional<std::vector<int64_t>> view_strides(IntArrayRef sizes, IntArrayRef 
                                                  const std::vector<int64_t>& ns) {
   std::vector<int64_t> out(ns.size());
   int64_t numel = detail::shape_numel(sizes);
-  if (numel == 0 || sizes.empty()) return detail::contiguous_strides(ns);
+  if (numel == 0 || sizes.empty()) return detail::contiguous_strides(ns).vec();
   // Walk old dims in chunks that are contiguous among themselves, match them with new dims.
   int64_t view_d = int64_t(ns.size()) - 1;
   int64_t chunk_base_stride = strides.empty() ? 1 : strides.back();

@@ -70,11 +70,38 @@ struct function_traits<R (C::*)(Args...) const> {
   static constexpr size_t arity = sizeof...(Args);
 };
 
+/// A vector that keeps its first kInline elements in place (no allocation for the usual few dims) and moves to the
+/// heap beyond that.
+template <typename T, size_t kInline>
+class SmallStack {
+ public:
+  void push_back(const T& v) {
+    if (n_ < kInline) {
+      a_[n_] = v;
+    } else {
+      if (heap_.empty()) heap_.assign(a_.begin(), a_.end());
+      heap_.push_back(v);
+    }
+    ++n_;
+  }
+  T& operator[](size_t i) { return n_ > kInline ? heap_[i] : a_[i]; }
+  const T& operator[](size_t i) const { return n_ > kInline ? heap_[i] : a_[i]; }
+  T& back() { return (*this)[n_ - 1]; }
+  const T& back() const { return (*this)[n_ - 1]; }
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+
+ private:
+  std::array<T, kInline> a_{};
+  std::vector<T> heap_;
+  size_t n_ = 0;
+};
+
 /// Coalesced geometry of N operands: sizes and byte strides per dim (innermost last).
 template <size_t N>
 struct LoopGeometry {
-  std::vector<int64_t> sizes;
-  std::vector<std::array<int64_t, N>> strides;
+  SmallStack<int64_t, 6> sizes;
+  SmallStack<std::array<int64_t, N>, 6> strides;
   int64_t numel = 1;
 };
 
