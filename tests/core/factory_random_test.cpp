@@ -1,4 +1,4 @@
-// Random factories: reproducibility under manual_seed (also across OpenMP thread counts), ranges and moments of
+// Random factories: reproducibility under manual_seed (also across thread counts), ranges and moments of
 // rand/randn, randint bounds, randperm being a permutation, bernoulli frequencies, options and errors.
 #include <gtest/gtest.h>
 
@@ -12,11 +12,6 @@ using namespace nabla;
 using nabla::testing::values;
 using nabla::testing::error_of;
 using nabla::testing::Shape;
-
-// The test binary is not built with OpenMP; libnabla is. Weak references reach libgomp's functions when the
-// library loaded it, and are null otherwise.
-extern "C" void omp_set_num_threads(int) __attribute__((weak));
-extern "C" int omp_get_max_threads() __attribute__((weak));
 
 namespace {
 double mean_of(const std::vector<double>& v) {
@@ -53,17 +48,16 @@ TEST(FactoryRandom, SameSeedSameNumbersDifferentSeedDifferent) {
 }
 
 TEST(FactoryRandom, ReproducibleWhateverTheThreadCount) {
-  const bool have_omp = omp_set_num_threads != nullptr && omp_get_max_threads != nullptr;
-  const int saved = have_omp ? omp_get_max_threads() : 1;
-  if (have_omp) omp_set_num_threads(1);
+  const int saved = get_num_threads();
+  set_num_threads(1);
   manual_seed(7);
   auto one = values(randn({200000}));
   auto one_u = values(rand({100000}, kFloat64));
-  if (have_omp) omp_set_num_threads(4);
+  set_num_threads(4);
   manual_seed(7);
   auto four = values(randn({200000}));
   auto four_u = values(rand({100000}, kFloat64));
-  if (have_omp) omp_set_num_threads(saved);
+  set_num_threads(saved);
   EXPECT_EQ(one, four);
   EXPECT_EQ(one_u, four_u);
 }
