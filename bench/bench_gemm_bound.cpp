@@ -29,14 +29,14 @@ struct Gemm {
 };
 
 Gemm make(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int M, int N, int K) {
-  return {ta, tb, M, N, K, random_vector(int64_t(M) * K), random_vector(int64_t(K) * N),
-          std::vector<float>(size_t(M) * size_t(N))};
+  Gemm g{ta, tb, M, N, K, random_vector(int64_t(M) * K), random_vector(int64_t(K) * N), {}};
+  g.c.resize(size_t(M) * size_t(N));
+  return g;
 }
 
 void run(Gemm& g) {
   const int lda = g.ta == CblasNoTrans ? g.K : g.M, ldb = g.tb == CblasNoTrans ? g.N : g.K;
-  cblas_sgemm(CblasRowMajor, g.ta, g.tb, g.M, g.N, g.K, 1.0f, g.a.data(), lda, g.b.data(), ldb, 0.0f, g.c.data(),
-              g.N);
+  cblas_sgemm(CblasRowMajor, g.ta, g.tb, g.M, g.N, g.K, 1.0f, g.a.data(), lda, g.b.data(), ldb, 0.0f, g.c.data(), g.N);
 }
 
 // Linear(in, out) keeps W (out, in): forward y = x W^T, backward dW = g^T x and dX = g W.
