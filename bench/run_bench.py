@@ -264,7 +264,8 @@ def report(args, results, say, cpu_model, log_path):
         if not rs:
             continue
         vals = [r["ms"] if key[0] == "bound" else step_ms(r) for r in rs]
-        ev = "" if key[0] == "bound" else f"   eval {statistics.median(r['eval_s'] for r in rs):.3f} s"
+        ev = statistics.median(r["eval_s"] for r in rs) if key[0] != "bound" else None
+        ev = "" if ev is None else f"   eval {fmt_eval(ev) if key[0] == 'nabla' else f'{ev:.3f}'} s"
         say(f"  {key[0]:<9}{key[1]:<4} {key[2]:<11}{statistics.median(vals):9.3f}  [{min(vals):.3f} .. "
             f"{max(vals):.3f}] n={len(vals)}{ev}")
 
