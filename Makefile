@@ -1,4 +1,5 @@
-# nabla: `make run` sets up, builds (Release) and trains an MLP on Fashion-MNIST; `make test` builds and runs every test.
+# nabla: `make run` sets up, builds (Release) and trains an MLP on Fashion-MNIST; `make test` builds and runs every test;
+# `make bench` times nabla's training against PyTorch.
 JOBS ?= $(shell nproc)
 BUILD ?= build
 # Keep the output readable: no "Entering directory" lines from the make that cmake --build runs.
@@ -31,8 +32,22 @@ test-sanitize: deps
 	@cmake --build build-asan -j $(JOBS)
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE slow
 
-bench: build
-	@./$(BUILD)/bench/bench_autograd_overhead
+# nabla's training speed against PyTorch (and LibTorch when libtorch-dev is there) on this machine, as ratios within
+# one run: ROUNDS interleaved rounds, medians; see docs/benchmarks.md, "make bench". A full run takes ~15-20 minutes;
+# e.g. `make bench ROUNDS=3 MODELS=mlp` for a quick one. TRAIN_LIMIT/TEST_LIMIT shorten every epoch (checks only).
+ROUNDS ?= 5
+MODELS ?= mlp cnn
+TRAIN_LIMIT ?= 0
+TEST_LIMIT ?= 0
+bench: configure
+	@./scripts/install-bench-deps.sh
+	@cmake --build $(BUILD) -j $(JOBS) --target nabla_cli bench_cpu_info bench_gemm_bound
+	@# LibTorch's program is its own CMake project in its own build dir, so the main build never compiles torch headers.
+	@cmake -S bench/libtorch -B $(BUILD)/bench-libtorch -DCMAKE_BUILD_TYPE=Release > $(BUILD)/bench-libtorch.log 2>&1 && \
+	  cmake --build $(BUILD)/bench-libtorch -j $(JOBS) >> $(BUILD)/bench-libtorch.log 2>&1 || \
+	  echo "LibTorch: build failed, see $(BUILD)/bench-libtorch.log; going on without it"
+	@/usr/bin/python3 bench/run_bench.py --build $(BUILD) --rounds $(ROUNDS) --models "$(MODELS)" \
+	  --train-limit $(TRAIN_LIMIT) --test-limit $(TEST_LIMIT)
 
 clean:
 	rm -rf $(BUILD) build-asan
