@@ -27,7 +27,10 @@ Device::Device(const std::string& spec) {
 
 std::string Device::str() const {
   std::string s = is_cpu() ? "cpu" : is_cuda() ? "cuda" : "privateuseone";
-  if (index_ >= 0) s += ":" + std::to_string(index_);
+  if (index_ >= 0) {
+    s += ':';  // appended piece by piece: GCC 12 warns (-Wrestrict, falsely) about ":" + std::to_string(...)
+    s += std::to_string(index_);
+  }
   return s;
 }
 

@@ -98,6 +98,7 @@ TEST(AccumulateHook, BackwardWithInputsAndCreateGraphFireIt_GradDoesNot) {
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[1], (std::vector<double>{6.0}));
   EXPECT_TRUE(x.grad().requires_grad());  // create_graph keeps .grad() differentiable
+  x.mutable_grad() = Tensor();  // .grad() holds a graph that holds x: break the cycle (as PyTorch's docs advise)
 }
 
 TEST(AccumulateHook, UnusedLeafDoesNotFire) {
