@@ -26,12 +26,6 @@ Tensor floating_only_unary(const Tensor& x, const char* op, F f) {
   return out;
 }
 
-// A fused activation gradient f(g, y) (backend::BinaryOp::*Backward) in g's dtype; not recorded (callers use it only
-// when no higher-order graph is being built).
-Tensor fused_backward(backend::BinaryOp op, const Tensor& g, const Tensor& y, const char* name) {
-  return ops::binary_op(op, g, y, g.dtype(), name);
-}
-
 constexpr double kInvSqrt2Pi = 0.39894228040143267794;  // 1/sqrt(2 pi)
 constexpr double kGeluBeta = 0.79788456080286535588;    // sqrt(2/pi)
 constexpr double kGeluKappa = 0.044715;
@@ -104,7 +98,8 @@ Tensor sigmoid(const Tensor& x) {
     // being built.
     record(OpId::Sigmoid, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
       Tensor y = sy.unpack();
-      if (!GradMode::is_enabled()) return {fused_backward(backend::BinaryOp::SigmoidBackward, g[0], y, "sigmoid")};
+      if (!GradMode::is_enabled())
+        return {ops::binary_op(backend::BinaryOp::SigmoidBackward, g[0], y, g[0].dtype(), "sigmoid")};
       return {g[0] * (rsub(y, 1) * y)};
     });
   }
@@ -117,7 +112,8 @@ Tensor relu(const Tensor& x) {
   if (autograd::needs_grad(x)) {
     // g where y > 0: one fused pass (PyTorch's threshold_backward), or differentiable ops for a higher-order graph.
     record(OpId::Relu, {x}, out, [sy = SavedVariable(out, true)](const variable_list& g) -> variable_list {
-      if (!GradMode::is_enabled()) return {fused_backward(backend::BinaryOp::ReluBackward, g[0], sy.unpack(), "relu")};
+      if (!GradMode::is_enabled())
+        return {ops::binary_op(backend::BinaryOp::ReluBackward, g[0], sy.unpack(), g[0].dtype(), "relu")};
       return {g[0] * (sy.unpack() > 0)};
     });
   }

@@ -24,9 +24,6 @@ inline Broadcast2 prepare2(const Tensor& a, const Tensor& b, ScalarType compute,
   return broadcast2(ac, bc, op);
 }
 
-using cpu::has_unit_inner_stride;
-using cpu::is_broadcast_scalar;
-using cpu::is_row_broadcast;
 using cpu::map2;
 
 }  // namespace nabla::ops
