@@ -2,6 +2,9 @@
 // stops calling the system allocator after its first step.
 #include <sys/resource.h>
 
+#include <fstream>
+#include <sstream>
+#include <string>
 #include <thread>
 
 #include "test_util.h"
@@ -31,6 +34,49 @@ TEST(CpuAllocator, FreedBlockIsReusedWithoutASystemAllocation) {
   EXPECT_EQ(after.system_allocations, before.system_allocations);
   EXPECT_EQ(after.allocated_bytes, before.allocated_bytes);
   EXPECT_EQ(after.live_storages, before.live_storages);
+}
+
+// The kB of anonymous huge pages in the mapping of /proc/self/smaps that holds `addr`; -1 when not found.
+int64_t anon_huge_kb_at(const void* addr) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto a = reinterpret_cast<uintptr_t>(addr);
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    uintptr_t lo = 0, hi = 0;
+    char dash = 0;
+    std::istringstream head(line);
+    if (head >> std::hex >> lo >> dash >> hi && dash == '-') {
+      inside = lo <= a && a < hi;
+      continue;
+    }
+    if (inside && line.rfind("AnonHugePages:", 0) == 0) return std::stoll(line.substr(14));
+  }
+  return -1;
+}
+
+std::string thp_mode() {
+  std::ifstream f("/sys/kernel/mm/transparent_hugepage/enabled");
+  std::string s;
+  std::getline(f, s);
+  return s;
+}
+
+TEST(CpuAllocator, LargeBlocksAreHugePageAlignedAndAdvised) {
+  Tensor big = zeros({8 << 20}, kFloat32);  // 32 MiB, every page touched
+  const auto addr = reinterpret_cast<uintptr_t>(big.data_ptr());
+  EXPECT_EQ(addr % (uintptr_t(2) << 20), 0u) << "blocks of 2 MiB and more start on a 2 MiB boundary";
+  Tensor small = empty({1000}, kFloat32);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(small.data_ptr()) % 64, 0u);
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer maps its own heap: only the alignment is checked";
+#endif
+  const std::string mode = thp_mode();
+  if (mode.find("[always]") == std::string::npos && mode.find("[madvise]") == std::string::npos)
+    GTEST_SKIP() << "transparent huge pages are off on this kernel ('" << mode << "'): only the alignment is checked";
+  // With THP in madvise mode, a 32 MiB advised block gets huge pages at its first touch (16 of them; one is enough to
+  // show the advice reached the kernel).
+  EXPECT_GE(anon_huge_kb_at(big.data_ptr()), 2048) << "THP mode: " << mode;
 }
 
 TEST(CpuAllocator, SizeClassesRoundUpAtMostAQuarter) {

@@ -7,12 +7,19 @@
 // most 25% slack). One mutex guards the lists, so a block may be freed on any thread (batches are made on the
 // loader's thread). The cache holds at most kMaxCachedBytes; beyond that frees go back to the system.
 //
+// Blocks of 2 MiB and more are 2 MiB aligned and marked MADV_HUGEPAGE: on a kernel with transparent huge pages in
+// "madvise" mode (Debian's default) one page fault then maps 2 MiB instead of 4 KiB. First touches of fresh 4 KiB
+// pages cost about 11 us each on the development VM (a 400 MB buffer: 1.12 s against 0.03 s with huge pages), which
+// made the first evaluation batch of 1000 images cost more than the other nine.
+//
 // Under AddressSanitizer the cache is bypassed: every free goes to the system, so use-after-free is still caught.
 #include <bit>
 #include <cstdlib>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
+
+#include <sys/mman.h>
 
 #include "nabla/core/allocator.h"
 #include "nabla/core/error.h"
@@ -28,6 +35,18 @@ namespace {
 
 constexpr size_t kAlignment = 64;
 constexpr int64_t kMaxCachedBytes = int64_t(1) << 30;
+constexpr size_t kHugePage = size_t(2) << 20;
+
+/// A fresh block of `cls` bytes from the system; nullptr when there is none.
+void* system_allocate(size_t cls) {
+  if (cls < kHugePage) return std::aligned_alloc(kAlignment, cls);
+  const size_t whole = (cls + kHugePage - 1) & ~(kHugePage - 1);  // the tail is a huge page too
+  void* p = std::aligned_alloc(kHugePage, whole);
+#if defined(MADV_HUGEPAGE)
+  if (p) madvise(p, whole, MADV_HUGEPAGE);  // a hint: where the kernel has no THP it is ignored
+#endif
+  return p;
+}
 
 /// The size class of an n-byte request (n > 0): what the block really holds.
 size_t size_class(size_t n) {
@@ -58,10 +77,10 @@ class CpuCachingAllocator final : public Allocator {
       }
       ++stats_.system_allocations;
     }
-    void* p = std::aligned_alloc(kAlignment, cls);
+    void* p = system_allocate(cls);
     if (!p) {
       empty_cache();
-      p = std::aligned_alloc(kAlignment, cls);
+      p = system_allocate(cls);
     }
     if (!p) {
       std::lock_guard<std::mutex> lock(mu_);
