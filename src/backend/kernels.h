@@ -65,6 +65,12 @@ struct AdagradStep {
   double clr, eps, weight_decay;
 };
 
+/// Pooling windows over `planes` contiguous (H, W) planes (N * C of them), giving (OH, OW) per plane: window
+/// (oh, ow) covers rows oh * sh - ph + i * dh, i < kh, and columns ow * sw - pw + j * dw, j < kw, those inside the plane.
+struct Pool2dGeom {
+  int64_t planes, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw;
+};
+
 /// The kernels of one device (for the CPU, of one instruction set). Every entry is set: tests/backend checks each
 /// registered table against every enum value.
 struct KernelTable {
@@ -83,6 +89,13 @@ struct KernelTable {
   void (*rmsprop_step)(const RmspropStep& s, const Tensor& param, const Tensor& grad, const Tensor& square_avg,
                        const Tensor& momentum_buffer, const Tensor& grad_avg);
   void (*adagrad_step)(const AdagradStep& s, const Tensor& param, const Tensor& grad, const Tensor& sum);
+  /// out (planes, OH, OW) = the window maxima of x (planes, H, W), both contiguous, float32 or float64; a NaN wins
+  /// its window. indices (int64, out's shape) gets each maximum's flat index h * W + w; undefined: not written (no
+  /// gradient needed).
+  void (*max_pool2d)(const Pool2dGeom& g, const Tensor& out, const Tensor& indices, const Tensor& x);
+  /// grad_input (planes, H, W), zeroed by the caller, += grad_output (planes, OH, OW) at indices; all contiguous.
+  void (*max_pool2d_backward)(const Pool2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
+                              const Tensor& indices);
 };
 
 /// The kernels for `device`; nabla::Error when no backend serves it ("nabla was built without CUDA").

@@ -1,7 +1,8 @@
 // max_pool2d, avg_pool2d and adaptive_avg_pool2d on (N, C, H, W).
 // avg and adaptive-avg pooling are linear maps given by per-output windows and divisors: the forward op and its
 // backward op (recorded, too) are each other's adjoint, so every order of gradient is another pooling call.
-// max_pool2d finds argmax indices outside the graph and gathers them, so its gradients come from gather.
+// max_pool2d's kernel writes the maxima with their indices; its backward scatters by those indices and is
+// recorded too, with gather by the same indices as its own backward.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,6 +11,7 @@
 
 #include "autograd/record.h"
 #include "backend/cpu/loops.h"
+#include "backend/kernels.h"
 #include "core/make.h"
 #include "nabla/nn/functional/conv.h"
 #include "nabla/ops/factory.h"
@@ -66,63 +68,40 @@ void pool_backward_kernel(const T* pg, const PoolWindows& w, int64_t NC, T* px) 
   });
 }
 
-template <typename T>
-void max_pool_kernel(const T* px, int64_t NC, int64_t H, int64_t W, int64_t OH, int64_t OW, const ExpandingArray2& k,
-                     const ExpandingArray2& s, const ExpandingArray2& p, const ExpandingArray2& d, int64_t* pi) {
-  // Local copies: the compiler cannot keep k, s, p, d in registers while it stores through the int64 pointer pi.
-  const int64_t kh = k[0], kw = k[1], sh = s[0], sw = s[1], ph = p[0], pw = p[1], dh = d[0], dw = d[1];
-  // Windows that lie inside the plane (no padding, no dilation, floor mode: the usual MaxPool2d(2)) need no bounds
-  // checks. The first element starts the max; every NaN takes over, so the last NaN of a window wins, as in PyTorch.
-  const bool inside = ph == 0 && pw == 0 && dh == 1 && dw == 1 && (OH - 1) * sh + kh <= H && (OW - 1) * sw + kw <= W;
-  if (inside) {
-    cpu::parallel_chunks(NC, (NC * OH * OW >= 16384) ? 1 : NC, [&](int64_t q_begin, int64_t q_end) {
-      for (int64_t q = q_begin; q < q_end; ++q) {
-        const T* plane = px + q * H * W;
-        int64_t* out = pi + q * OH * OW;
-        for (int64_t oh = 0; oh < OH; ++oh)
-          for (int64_t ow = 0; ow < OW; ++ow) {
-            int64_t best = oh * sh * W + ow * sw;
-            T bv = plane[best];
-            for (int64_t i = 0; i < kh; ++i) {
-              const int64_t row = (oh * sh + i) * W + ow * sw;
-              for (int64_t j = 0; j < kw; ++j) {
-                const T v = plane[row + j];
-                if (v > bv || std::isnan(v)) {
-                  best = row + j;
-                  bv = v;
-                }
-              }
-            }
-            out[oh * OW + ow] = best;
-          }
-      }
-    });
-    return;
+Tensor max_pool_backward(const Tensor& gy, const Tensor& indices, const backend::Pool2dGeom& g);
+
+// x (N, C, H, W) -> (N, C, OH, OW). With a gradient to come, the kernel also writes each maximum's index, which the
+// backward scatters to.
+Tensor max_pool_forward(const Tensor& input, const backend::Pool2dGeom& g) {
+  Tensor x = plain_contiguous(input);
+  const Device dev = backend::common_device("max_pool2d", {&x});
+  const int64_t N = x.size(0), C = x.size(1);
+  Tensor out = detail::make_empty({N, C, g.OH, g.OW}, x.dtype(), dev);
+  if (!autograd::needs_grad(input)) {
+    backend::kernels(dev).max_pool2d(g, out, Tensor(), x);
+    return out;
   }
-  cpu::parallel_chunks(NC, (NC * OH * OW >= 16384) ? 1 : NC, [&](int64_t q_begin, int64_t q_end) {
-    for (int64_t q = q_begin; q < q_end; ++q) {
-      const T* plane = px + q * H * W;
-      for (int64_t oh = 0; oh < OH; ++oh)
-        for (int64_t ow = 0; ow < OW; ++ow) {
-          int64_t best = -1;
-          T bv = -std::numeric_limits<T>::infinity();
-          for (int64_t i = 0; i < kh; ++i) {
-            const int64_t h = oh * sh - ph + i * dh;
-            if (h < 0 || h >= H) continue;
-            for (int64_t j = 0; j < kw; ++j) {
-              const int64_t w = ow * sw - pw + j * dw;
-              if (w < 0 || w >= W) continue;
-              const T v = plane[h * W + w];
-              if (best < 0 || v > bv || std::isnan(v)) {
-                best = h * W + w;
-                bv = v;
-              }
-            }
-          }
-          pi[q * OH * OW + oh * OW + ow] = best < 0 ? 0 : best;
-        }
-    }
-  });
+  Tensor idx = detail::make_empty({N, C, g.OH, g.OW}, kInt64, dev);
+  backend::kernels(dev).max_pool2d(g, out, idx, x);
+  record(OpId::MaxPool2d, {input}, out,
+         [idx, g](const variable_list& gr) -> variable_list { return {max_pool_backward(gr[0], idx, g)}; });
+  return out;
+}
+
+// gy (N, C, OH, OW) -> gx (N, C, H, W): each gradient added at its window's maximum. Linear in gy, with gather by
+// the same indices as its adjoint, so every order of gradient closes.
+Tensor max_pool_backward(const Tensor& gy_, const Tensor& indices, const backend::Pool2dGeom& g) {
+  Tensor gy = plain_contiguous(gy_);
+  const Device dev = backend::common_device("max_pool2d_backward", {&gy, &indices});
+  const int64_t N = gy.size(0), C = gy.size(1);
+  Tensor gx = zeros({N, C, g.H, g.W}, TensorOptions().dtype(gy.dtype()).device(dev));
+  backend::kernels(dev).max_pool2d_backward(g, gx, gy, indices);
+  if (autograd::needs_grad(gy_)) {
+    record(OpId::MaxPool2dBackward, {gy_}, gx, [indices, g, N, C](const variable_list& gr) -> variable_list {
+      return {gr[0].reshape({N, C, g.H * g.W}).gather(2, indices.view({N, C, g.OH * g.OW})).view({N, C, g.OH, g.OW})};
+    });
+  }
+  return gx;
 }
 
 Tensor pool_forward(const Tensor& x, const WindowsPtr& w);
@@ -195,14 +174,8 @@ Tensor max_pool2d(const Tensor& input, const MaxPool2dFuncOptions& o) {
   const int64_t OW = pooled_size(W, k[1], s[1], p[1], d[1], o.ceil_mode());
   NABLA_CHECK(OH >= 1 && OW >= 1, "max_pool2d: input ", input.sizes().vec(), " is too small for kernel (", k[0], ", ",
               k[1], "): output would be ", OH, "x", OW);
-  Tensor x = plain_contiguous(input);
-  Tensor idx = detail::make_empty({N, C, OH * OW}, kInt64);
-  const int64_t NC = N * C;
-  NABLA_DISPATCH_FLOATING(x.dtype(), "max_pool2d", [&] {
-    max_pool_kernel(x.data_ptr<scalar_t>(), NC, H, W, OH, OW, k, s, p, d, idx.data_ptr<int64_t>());
-  });
-  // out[n, c, o] = x[n, c, idx[n, c, o]]: gather's backward routes each gradient to its argmax.
-  return input.reshape({N, C, H * W}).gather(2, idx).view({N, C, OH, OW});
+  const backend::Pool2dGeom g{N * C, H, W, OH, OW, k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1]};
+  return max_pool_forward(input, g);
 }
 
 Tensor avg_pool2d(const Tensor& input, const AvgPool2dFuncOptions& o) {

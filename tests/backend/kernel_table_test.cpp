@@ -28,8 +28,10 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->sgd_step, nullptr);
     EXPECT_NE(t->rmsprop_step, nullptr);
     EXPECT_NE(t->adagrad_step, nullptr);
+    EXPECT_NE(t->max_pool2d, nullptr);
+    EXPECT_NE(t->max_pool2d_backward, nullptr);
     // The struct holds exactly these entries after its name: a new kind added to KernelTable must be added here.
-    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 8 * sizeof(void (*)()));
+    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 10 * sizeof(void (*)()));
   }
 }
 
@@ -81,6 +83,68 @@ TEST(KernelTables, EveryBinaryOpMatchesTheBaselineBitForBit) {
           EXPECT_TRUE(same_bits(got, want));
         }
       }
+    }
+  }
+}
+
+// The naive max pooling the kernels are checked against: every window element in row-major order, the first one
+// starting the maximum, a larger or NaN one taking over.
+void naive_max_pool(const backend::Pool2dGeom& g, const float* x, float* out, int64_t* idx) {
+  for (int64_t p = 0; p < g.planes; ++p)
+    for (int64_t oh = 0; oh < g.OH; ++oh)
+      for (int64_t ow = 0; ow < g.OW; ++ow) {
+        bool any = false;
+        float best = -INFINITY;
+        int64_t at = 0;
+        for (int64_t i = 0; i < g.kh; ++i)
+          for (int64_t j = 0; j < g.kw; ++j) {
+            const int64_t h = oh * g.sh - g.ph + i * g.dh, w = ow * g.sw - g.pw + j * g.dw;
+            if (h < 0 || h >= g.H || w < 0 || w >= g.W) continue;
+            const float v = x[p * g.H * g.W + h * g.W + w];
+            if (!any || v > best || std::isnan(v)) best = v, at = h * g.W + w;
+            any = true;
+          }
+        out[(p * g.OH + oh) * g.OW + ow] = best;
+        idx[(p * g.OH + oh) * g.OW + ow] = at;
+      }
+}
+
+// Every table's max pooling (the unrolled 2x2 path and the general one) against the naive loops, on data with ties,
+// NaNs and infinities, with and without indices, and its backward against scattering by the naive indices.
+TEST(KernelTables, MaxPoolMatchesTheNaiveLoops) {
+  struct Case {
+    int64_t H, W, kh, kw, sh, sw, ph, pw, dh, dw;
+  };
+  const Case cases[] = {{26, 26, 2, 2, 2, 2, 0, 0, 1, 1}, {11, 11, 2, 2, 2, 2, 0, 0, 1, 1},
+                        {9, 7, 3, 3, 2, 2, 1, 1, 1, 1},   {8, 8, 2, 3, 1, 2, 1, 0, 2, 1},
+                        {7, 9, 3, 2, 3, 1, 0, 1, 1, 3},   {5, 5, 5, 5, 1, 1, 2, 2, 1, 1}};
+  for (const Case& c : cases) {
+    backend::Pool2dGeom g{6, c.H, c.W, 0, 0, c.kh, c.kw, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw};
+    g.OH = (c.H + 2 * c.ph - c.dh * (c.kh - 1) - 1) / c.sh + 1;
+    g.OW = (c.W + 2 * c.pw - c.dw * (c.kw - 1) - 1) / c.sw + 1;
+    Tensor x = randint(-4, 5, {g.planes, c.H, c.W}).to(kFloat32);  // many ties
+    float* px = x.data_ptr<float>();
+    px[3] = NAN, px[4] = NAN, px[40] = INFINITY, px[c.H * c.W + 1] = -INFINITY;
+    Tensor want = empty({g.planes, g.OH, g.OW}), want_i = empty({g.planes, g.OH, g.OW}, kInt64);
+    naive_max_pool(g, px, want.data_ptr<float>(), want_i.data_ptr<int64_t>());
+    Tensor gy = randn({g.planes, g.OH, g.OW});
+    Tensor want_gx = zeros({g.planes, c.H * c.W});
+    for (int64_t p = 0; p < g.planes; ++p)
+      for (int64_t o = 0; o < g.OH * g.OW; ++o)
+        want_gx.data_ptr<float>()[p * c.H * c.W + want_i.data_ptr<int64_t>()[p * g.OH * g.OW + o]] +=
+            gy.data_ptr<float>()[p * g.OH * g.OW + o];
+    for (const KernelTable* t : backend::registered_kernel_tables()) {
+      SCOPED_TRACE(std::string(t->name) + " window " + std::to_string(c.kh) + "x" + std::to_string(c.kw) + " of " +
+                   std::to_string(c.H) + "x" + std::to_string(c.W));
+      Tensor got = empty_like(want), got_i = empty_like(want_i), bare = empty_like(want);
+      t->max_pool2d(g, got, got_i, x);
+      t->max_pool2d(g, bare, Tensor(), x);
+      EXPECT_TRUE(same_bits(got, want));
+      EXPECT_TRUE(same_bits(bare, want));
+      EXPECT_TRUE(same_bits(got_i, want_i));
+      Tensor gx = zeros({g.planes, c.H, c.W});
+      t->max_pool2d_backward(g, gx, gy, got_i);
+      EXPECT_TRUE(same_bits(gx, want_gx));
     }
   }
 }

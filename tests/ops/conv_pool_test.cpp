@@ -74,6 +74,22 @@ NABLA_GRADCHECK_CASE(AdaptiveAvgPool2dBackward, "5x5 -> 2x3", [] { return tensor
                        Tensor y = F::adaptive_avg_pool2d(in, F::AdaptiveAvgPool2dFuncOptions({2, 3}));
                        return tensor_list{autograd::grad({y}, {in}, {x[0]}, true, true)[0]};
                      });
+// Random (deterministic) values are distinct, so the argmax is stable under the finite-difference steps.
+NABLA_GRADCHECK_CASE(MaxPool2d, "k3 s2 p1 dilation (1,2)", [] { return tensor_list{rand64_noncontiguous({1, 2, 5, 6})}; },
+                     [](const tensor_list& x) {
+                       return tensor_list{F::max_pool2d(x[0], F::MaxPool2dFuncOptions(3).stride(2).padding(1).dilation({1, 2}))};
+                     });
+NABLA_GRADCHECK_CASE(MaxPool2d, "k2 (the unrolled path)", [] { return tensor_list{rand64({2, 3, 6, 5})}; },
+                     [](const tensor_list& x) { return tensor_list{F::max_pool2d(x[0], F::MaxPool2dFuncOptions(2))}; });
+NABLA_GRADCHECK_CASE(MaxPool2dBackward, "k2 ceil_mode", [] { return tensor_list{rand64({1, 2, 3, 3})}; },
+                     [](const tensor_list& x) {
+                       AutoGradMode enable(true);
+                       std::vector<double> v(50);
+                       for (int i = 0; i < 50; ++i) v[i] = (i * 37) % 50;  // distinct, in a fixed shuffled order
+                       Tensor in = tensor(v, TensorOptions().dtype(kFloat64)).view({1, 2, 5, 5}).requires_grad_(true);
+                       Tensor y = F::max_pool2d(in, F::MaxPool2dFuncOptions(2).ceil_mode(true));
+                       return tensor_list{autograd::grad({y}, {in}, {x[0]}, true, true)[0]};
+                     });
 
 TEST(Conv2d, HandValues) {
   // x = 0..15 in (1,1,4,4), all-ones 2x2 kernel, bias 1: each output is the window sum + 1.
@@ -157,15 +173,14 @@ TEST(Conv2d, ResNetSizedLayerMatchesDirectSum) {
   EXPECT_EQ(x.grad().sizes().vec(), x.sizes().vec());
 }
 
-TEST(Pool2d, MaxPoolGradcheckFirstAndSecondOrder) {
-  // max_pool2d is composed (argmax outside the graph + gather), so it has no table row; check it directly.
-  // Random (deterministic) values are distinct, so the argmax is stable under the finite-difference steps.
-  Tensor x = rand64({1, 2, 5, 6});
-  auto fn = [](const tensor_list& t) {
-    return tensor_list{F::max_pool2d(t[0], F::MaxPool2dFuncOptions(3).stride(2).padding(1).dilation({1, 2}))};
-  };
-  EXPECT_TRUE(autograd::gradcheck(fn, {x}));
-  EXPECT_TRUE(autograd::gradgradcheck(fn, {x}));
+TEST(Pool2d, MaxPoolWithoutGradWritesNoIndicesAndRecordsNothing) {
+  Tensor x = rand64({2, 3, 6, 6});
+  Tensor with = F::max_pool2d(x, F::MaxPool2dFuncOptions(2));
+  EXPECT_EQ(with.grad_fn()->name(), "MaxPool2DWithIndicesBackward0");
+  NoGradGuard no_grad;
+  Tensor without = F::max_pool2d(x, F::MaxPool2dFuncOptions(2));
+  EXPECT_FALSE(without.requires_grad());
+  EXPECT_TRUE(equal(without, with.detach()));
 }
 
 TEST(Pool2d, MaxPoolNaNAndInfinityPickPyTorchsIndex) {

@@ -17,6 +17,9 @@ void sgd_step(const backend::SgdStep& s, const Tensor& param, const Tensor& grad
 void rmsprop_step(const backend::RmspropStep& s, const Tensor& param, const Tensor& grad, const Tensor& square_avg,
                   const Tensor& momentum_buffer, const Tensor& grad_avg);
 void adagrad_step(const backend::AdagradStep& s, const Tensor& param, const Tensor& grad, const Tensor& sum);
+void max_pool2d(const backend::Pool2dGeom& g, const Tensor& out, const Tensor& indices, const Tensor& x);
+void max_pool2d_backward(const backend::Pool2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
+                         const Tensor& indices);
 
 }  // namespace NABLA_CPU_CAP_NS
 }  // namespace nabla::cpu

@@ -21,6 +21,8 @@ const backend::KernelTable& kernel_table() {
       .sgd_step = &sgd_step,
       .rmsprop_step = &rmsprop_step,
       .adagrad_step = &adagrad_step,
+      .max_pool2d = &max_pool2d,
+      .max_pool2d_backward = &max_pool2d_backward,
   };
   return table;
 }

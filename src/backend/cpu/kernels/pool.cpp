@@ -1,0 +1,133 @@
+// Max pooling over contiguous (planes, H, W) blocks (compiled once per instruction set).
+//
+// The forward writes the maxima and, when a gradient is needed, their flat indices h * W + w in one pass; the
+// backward adds each output gradient at its index. Within a window the first element starts the maximum and a later
+// element takes over when it is larger or NaN (so the last NaN of a window wins), as ATen's CPU kernel does. The
+// comparisons are written as selects, not branches: on real activations "is this one larger" is a coin toss, and the
+// mispredicted branches made max_pool2d 12% of a CNN epoch. Planes are split over the thread pool; each output is
+// computed alone, so no result depends on the thread count.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "backend/cpu/kernels/kernels_cpu.h"
+#include "backend/cpu/loops.h"
+
+namespace nabla::cpu {
+inline namespace NABLA_CPU_CAP_NS {
+namespace {
+
+template <typename T>
+NABLA_HD void take_if_larger(T v, int64_t i, T& best, int64_t& at) {
+  const bool take = (v > best) | (v != v);
+  best = take ? v : best;
+  at = take ? i : at;
+}
+
+// 2x2 windows with stride 2, inside the plane (MaxPool2d(2) on any size): the common case, unrolled.
+template <typename T, bool kIndices>
+void max_pool_2x2(const backend::Pool2dGeom& g, const T* __restrict x, T* __restrict out, int64_t* __restrict idx,
+                  int64_t p0, int64_t p1) {
+  const int64_t H = g.H, W = g.W, OH = g.OH, OW = g.OW;
+  for (int64_t p = p0; p < p1; ++p) {
+    const T* plane = x + p * H * W;
+    for (int64_t oh = 0; oh < OH; ++oh) {
+      const T* r0 = plane + 2 * oh * W;
+      const T* r1 = r0 + W;
+      T* o = out + (p * OH + oh) * OW;
+      int64_t* oi = kIndices ? idx + (p * OH + oh) * OW : nullptr;
+      const int64_t base = 2 * oh * W;
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        T best = r0[2 * ow];
+        int64_t at = base + 2 * ow;
+        take_if_larger(r0[2 * ow + 1], base + 2 * ow + 1, best, at);
+        take_if_larger(r1[2 * ow], base + W + 2 * ow, best, at);
+        take_if_larger(r1[2 * ow + 1], base + W + 2 * ow + 1, best, at);
+        o[ow] = best;
+        if constexpr (kIndices) oi[ow] = at;
+      }
+    }
+  }
+}
+
+// Any window, stride, padding and dilation. A window with no element inside the plane (dilation can step over it)
+// gives -inf at index 0.
+template <typename T, bool kIndices>
+void max_pool_general(const backend::Pool2dGeom& g, const T* __restrict x, T* __restrict out, int64_t* __restrict idx,
+                      int64_t p0, int64_t p1) {
+  for (int64_t p = p0; p < p1; ++p) {
+    const T* plane = x + p * g.H * g.W;
+    for (int64_t oh = 0; oh < g.OH; ++oh) {
+      int64_t h0 = oh * g.sh - g.ph, h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, g.H);
+      while (h0 < 0) h0 += g.dh;
+      for (int64_t ow = 0; ow < g.OW; ++ow) {
+        int64_t w0 = ow * g.sw - g.pw, w1 = std::min(w0 + (g.kw - 1) * g.dw + 1, g.W);
+        while (w0 < 0) w0 += g.dw;
+        T best = -std::numeric_limits<T>::infinity();
+        int64_t at = 0;
+        if (h0 < h1 && w0 < w1) {
+          best = plane[h0 * g.W + w0];
+          at = h0 * g.W + w0;
+        }
+        for (int64_t h = h0; h < h1; h += g.dh)
+          for (int64_t w = w0; w < w1; w += g.dw) take_if_larger(plane[h * g.W + w], h * g.W + w, best, at);
+        out[(p * g.OH + oh) * g.OW + ow] = best;
+        if constexpr (kIndices) idx[(p * g.OH + oh) * g.OW + ow] = at;
+      }
+    }
+  }
+}
+
+bool is_plain_2x2(const backend::Pool2dGeom& g) {
+  return g.kh == 2 && g.kw == 2 && g.sh == 2 && g.sw == 2 && g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1 &&
+         2 * g.OH <= g.H && 2 * g.OW <= g.W;
+}
+
+int64_t plane_grain(const backend::Pool2dGeom& g) {
+  return std::max<int64_t>(1, kParallelThreshold / std::max<int64_t>(g.OH * g.OW * g.kh * g.kw, 1));
+}
+
+template <typename T, bool kIndices>
+void max_pool_planes(const backend::Pool2dGeom& g, const T* x, T* out, int64_t* idx) {
+  const bool plain = is_plain_2x2(g);
+  parallel_chunks(g.planes, plane_grain(g), [&](int64_t p0, int64_t p1) {
+    if (plain) {
+      max_pool_2x2<T, kIndices>(g, x, out, idx, p0, p1);
+    } else {
+      max_pool_general<T, kIndices>(g, x, out, idx, p0, p1);
+    }
+  });
+}
+
+}  // namespace
+
+void max_pool2d(const backend::Pool2dGeom& g, const Tensor& out, const Tensor& indices, const Tensor& x) {
+  NABLA_DISPATCH_FLOATING(x.dtype(), "max_pool2d", [&] {
+    const scalar_t* px = x.data_ptr<scalar_t>();
+    scalar_t* po = out.data_ptr<scalar_t>();
+    if (indices.defined()) {
+      max_pool_planes<scalar_t, true>(g, px, po, indices.data_ptr<int64_t>());
+    } else {
+      max_pool_planes<scalar_t, false>(g, px, po, nullptr);
+    }
+  });
+}
+
+void max_pool2d_backward(const backend::Pool2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
+                         const Tensor& indices) {
+  NABLA_DISPATCH_FLOATING(grad_output.dtype(), "max_pool2d_backward", [&] {
+    const scalar_t* pg = grad_output.data_ptr<scalar_t>();
+    const int64_t* pi = indices.data_ptr<int64_t>();
+    scalar_t* px = grad_input.data_ptr<scalar_t>();
+    const int64_t outs = g.OH * g.OW, ins = g.H * g.W;
+    parallel_chunks(g.planes, plane_grain(g), [&](int64_t p0, int64_t p1) {
+      for (int64_t p = p0; p < p1; ++p) {
+        scalar_t* plane = px + p * ins;
+        for (int64_t o = 0; o < outs; ++o) plane[pi[p * outs + o]] += pg[p * outs + o];
+      }
+    });
+  });
+}
+
+}  // namespace NABLA_CPU_CAP_NS
+}  // namespace nabla::cpu
