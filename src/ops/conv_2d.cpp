@@ -120,16 +120,25 @@ constexpr int64_t kParallelConvWork = int64_t(1) << 20;  // multiply-adds of the
 
 bool parallel_images(const ConvGeom& g) { return g.N > 1 && g.N * g.O * g.K() * g.L() >= kParallelConvWork; }
 
+// The bias (pb, may be null) is added to each image's output right after its GEMM, while it is in cache: the same
+// float additions as a separate broadcast add, without another pass over the whole output.
 template <typename T>
-void forward_images(const T* px, const T* pw, T* po, const ConvGeom& g) {
+void forward_images(const T* px, const T* pw, const T* pb, T* po, const ConvGeom& g) {
   cpu::parallel_chunks(g.N, parallel_images(g) ? 1 : g.N, [&](int64_t n0, int64_t n1) {
     cpu::Scratch<T> col(g.K() * g.L());
     for (int64_t n = n0; n < n1; ++n)
       for (int64_t gr = 0; gr < g.groups; ++gr) {
         im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col.data());
         // out[n, grp] (Og, L) = w[grp] (Og, K) @ col (K, L)
+        T* out = po + (n * g.O + gr * g.Og()) * g.L();
         cpu::gemm<T>(false, false, g.Og(), g.L(), g.K(), 1, pw + gr * g.Og() * g.K(), g.K(), col.data(), g.L(), 0,
-                     po + (n * g.O + gr * g.Og()) * g.L(), g.L());
+                     out, g.L());
+        if (pb)
+          for (int64_t o = 0; o < g.Og(); ++o) {
+            const T b = pb[gr * g.Og() + o];
+            T* row = out + o * g.L();
+            for (int64_t l = 0; l < g.L(); ++l) row[l] += b;
+          }
       }
   });
 }
@@ -174,12 +183,14 @@ void backward_weight_images(const T* pg, const T* px, T* pw, const ConvGeom& g) 
       for (int64_t i = 0; i < wsize; ++i) pw[i] += partial.data()[b * wsize + i];
 }
 
-// x (N, C, H, W), w (O, Cg, kh, kw) -> (N, O, OH, OW)
-Tensor conv_forward_kernel(const Tensor& x_, const Tensor& w_, const ConvGeom& g) {
+// x (N, C, H, W), w (O, Cg, kh, kw), b (O) or undefined -> (N, O, OH, OW)
+Tensor conv_forward_kernel(const Tensor& x_, const Tensor& w_, const Tensor& b_, const ConvGeom& g) {
   Tensor x = plain_contiguous(x_), w = plain_contiguous(w_);
+  Tensor b = b_.defined() ? plain_contiguous(b_) : Tensor();
   Tensor out = detail::make_empty({g.N, g.O, g.OH, g.OW}, x.dtype());
   NABLA_DISPATCH_FLOATING(x.dtype(), "conv2d", [&] {
-    forward_images(x.data_ptr<scalar_t>(), w.data_ptr<scalar_t>(), out.data_ptr<scalar_t>(), g);
+    forward_images(x.data_ptr<scalar_t>(), w.data_ptr<scalar_t>(), b.defined() ? b.data_ptr<scalar_t>() : nullptr,
+                   out.data_ptr<scalar_t>(), g);
   });
   return out;
 }
@@ -210,8 +221,7 @@ namespace conv_detail {
 
 Tensor conv_op(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) {
   const ConvGeom g = geom(x.sizes(), w.sizes(), p);
-  Tensor out = conv_forward_kernel(x, w, g);
-  if (b.defined()) out = detail::make_alias(out + detail::make_alias(b).view({1, g.O, 1, 1}));
+  Tensor out = conv_forward_kernel(x, w, b, g);
   const bool needs = b.defined() ? autograd::needs_grad(x, w, b) : autograd::needs_grad(x, w);
   if (needs) {
     const bool gx = x.requires_grad(), gw = w.requires_grad(), gb = b.defined() && b.requires_grad();
