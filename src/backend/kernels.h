@@ -71,6 +71,18 @@ struct Pool2dGeom {
   int64_t planes, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw;
 };
 
+/// A 2-d convolution: input (N, C, H, W), weight (O, C / groups, kh, kw), output (N, O, OH, OW), PyTorch's
+/// stride, padding, dilation and groups.
+struct Conv2dGeom {
+  int64_t N, C, H, W;     // input
+  int64_t O, Cg, kh, kw;  // weight (O, C/groups, kh, kw)
+  int64_t OH, OW;
+  int64_t sh, sw, ph, pw, dh, dw, groups;
+  int64_t L() const { return OH * OW; }
+  int64_t K() const { return Cg * kh * kw; }
+  int64_t Og() const { return O / groups; }
+};
+
 /// The kernels of one device (for the CPU, of one instruction set). Every entry is set: tests/backend checks each
 /// registered table against every enum value.
 struct KernelTable {
@@ -90,12 +102,20 @@ struct KernelTable {
                        const Tensor& momentum_buffer, const Tensor& grad_avg);
   void (*adagrad_step)(const AdagradStep& s, const Tensor& param, const Tensor& grad, const Tensor& sum);
   /// out (planes, OH, OW) = the window maxima of x (planes, H, W), both contiguous, float32 or float64; a NaN wins
-  /// its window. indices (int64, out's shape) gets each maximum's flat index h * W + w; undefined: not written (no
-  /// gradient needed).
+  /// its window. indices (int32, out's shape) gets each maximum's flat in-plane index h * W + w (H * W < 2^31);
+  /// undefined: not written (no gradient needed).
   void (*max_pool2d)(const Pool2dGeom& g, const Tensor& out, const Tensor& indices, const Tensor& x);
   /// grad_input (planes, H, W), zeroed by the caller, += grad_output (planes, OH, OW) at indices; all contiguous.
   void (*max_pool2d_backward)(const Pool2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
                               const Tensor& indices);
+  /// out = conv(x, w) + b (b undefined: no bias). All contiguous, one float dtype; out is fully written.
+  void (*conv2d)(const Conv2dGeom& g, const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b);
+  /// grad_input (N, C, H, W), zeroed by the caller, += the input gradient of grad_output through w.
+  void (*conv2d_backward_input)(const Conv2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
+                                const Tensor& w);
+  /// grad_weight (O, C / groups, kh, kw), zeroed by the caller, += the weight gradient of grad_output and x.
+  void (*conv2d_backward_weight)(const Conv2dGeom& g, const Tensor& grad_weight, const Tensor& grad_output,
+                                 const Tensor& x);
 };
 
 /// The kernels for `device`; nabla::Error when no backend serves it ("nabla was built without CUDA").

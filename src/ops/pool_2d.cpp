@@ -81,7 +81,7 @@ Tensor max_pool_forward(const Tensor& input, const backend::Pool2dGeom& g) {
     backend::kernels(dev).max_pool2d(g, out, Tensor(), x);
     return out;
   }
-  Tensor idx = detail::make_empty({N, C, g.OH, g.OW}, kInt64, dev);
+  Tensor idx = detail::make_empty({N, C, g.OH, g.OW}, kInt32, dev);  // in-plane indices: H * W < 2^31 (checked)
   backend::kernels(dev).max_pool2d(g, out, idx, x);
   record(OpId::MaxPool2d, {input}, out,
          [idx, g](const variable_list& gr) -> variable_list { return {max_pool_backward(gr[0], idx, g)}; });
@@ -174,6 +174,8 @@ Tensor max_pool2d(const Tensor& input, const MaxPool2dFuncOptions& o) {
   const int64_t OW = pooled_size(W, k[1], s[1], p[1], d[1], o.ceil_mode());
   NABLA_CHECK(OH >= 1 && OW >= 1, "max_pool2d: input ", input.sizes().vec(), " is too small for kernel (", k[0], ", ",
               k[1], "): output would be ", OH, "x", OW);
+  NABLA_CHECK(H * W < (int64_t(1) << 31), "max_pool2d: planes of ", H, "x", W,
+              " elements are too large (at most 2^31 - 1 elements per plane)");
   const backend::Pool2dGeom g{N * C, H, W, OH, OW, k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1]};
   return max_pool_forward(input, g);
 }

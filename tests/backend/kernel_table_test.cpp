@@ -30,8 +30,11 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->adagrad_step, nullptr);
     EXPECT_NE(t->max_pool2d, nullptr);
     EXPECT_NE(t->max_pool2d_backward, nullptr);
+    EXPECT_NE(t->conv2d, nullptr);
+    EXPECT_NE(t->conv2d_backward_input, nullptr);
+    EXPECT_NE(t->conv2d_backward_weight, nullptr);
     // The struct holds exactly these entries after its name: a new kind added to KernelTable must be added here.
-    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 10 * sizeof(void (*)()));
+    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 13 * sizeof(void (*)()));
   }
 }
 
@@ -89,19 +92,19 @@ TEST(KernelTables, EveryBinaryOpMatchesTheBaselineBitForBit) {
 
 // The naive max pooling the kernels are checked against: every window element in row-major order, the first one
 // starting the maximum, a larger or NaN one taking over.
-void naive_max_pool(const backend::Pool2dGeom& g, const float* x, float* out, int64_t* idx) {
+void naive_max_pool(const backend::Pool2dGeom& g, const float* x, float* out, int32_t* idx) {
   for (int64_t p = 0; p < g.planes; ++p)
     for (int64_t oh = 0; oh < g.OH; ++oh)
       for (int64_t ow = 0; ow < g.OW; ++ow) {
         bool any = false;
         float best = -INFINITY;
-        int64_t at = 0;
+        int32_t at = 0;
         for (int64_t i = 0; i < g.kh; ++i)
           for (int64_t j = 0; j < g.kw; ++j) {
             const int64_t h = oh * g.sh - g.ph + i * g.dh, w = ow * g.sw - g.pw + j * g.dw;
             if (h < 0 || h >= g.H || w < 0 || w >= g.W) continue;
             const float v = x[p * g.H * g.W + h * g.W + w];
-            if (!any || v > best || std::isnan(v)) best = v, at = h * g.W + w;
+            if (!any || v > best || std::isnan(v)) best = v, at = int32_t(h * g.W + w);
             any = true;
           }
         out[(p * g.OH + oh) * g.OW + ow] = best;
@@ -125,13 +128,13 @@ TEST(KernelTables, MaxPoolMatchesTheNaiveLoops) {
     Tensor x = randint(-4, 5, {g.planes, c.H, c.W}).to(kFloat32);  // many ties
     float* px = x.data_ptr<float>();
     px[3] = NAN, px[4] = NAN, px[40] = INFINITY, px[c.H * c.W + 1] = -INFINITY;
-    Tensor want = empty({g.planes, g.OH, g.OW}), want_i = empty({g.planes, g.OH, g.OW}, kInt64);
-    naive_max_pool(g, px, want.data_ptr<float>(), want_i.data_ptr<int64_t>());
+    Tensor want = empty({g.planes, g.OH, g.OW}), want_i = empty({g.planes, g.OH, g.OW}, kInt32);
+    naive_max_pool(g, px, want.data_ptr<float>(), want_i.data_ptr<int32_t>());
     Tensor gy = randn({g.planes, g.OH, g.OW});
     Tensor want_gx = zeros({g.planes, c.H * c.W});
     for (int64_t p = 0; p < g.planes; ++p)
       for (int64_t o = 0; o < g.OH * g.OW; ++o)
-        want_gx.data_ptr<float>()[p * c.H * c.W + want_i.data_ptr<int64_t>()[p * g.OH * g.OW + o]] +=
+        want_gx.data_ptr<float>()[p * c.H * c.W + want_i.data_ptr<int32_t>()[p * g.OH * g.OW + o]] +=
             gy.data_ptr<float>()[p * g.OH * g.OW + o];
     for (const KernelTable* t : backend::registered_kernel_tables()) {
       SCOPED_TRACE(std::string(t->name) + " window " + std::to_string(c.kh) + "x" + std::to_string(c.kw) + " of " +

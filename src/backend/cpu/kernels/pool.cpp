@@ -1,6 +1,7 @@
 // Max pooling over contiguous (planes, H, W) blocks (compiled once per instruction set).
 //
-// The forward writes the maxima and, when a gradient is needed, their flat indices h * W + w in one pass; the
+// The forward writes the maxima and, when a gradient is needed, their flat in-plane indices h * W + w (int32: the op
+// checks that a plane has fewer than 2^31 elements) in one pass; the
 // backward adds each output gradient at its index. Within a window the first element starts the maximum and a later
 // element takes over when it is larger or NaN (so the last NaN of a window wins), as ATen's CPU kernel does. The
 // comparisons are written as selects, not branches: on real activations "is this one larger" is a coin toss, and the
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "backend/cpu/kernels/kernels_cpu.h"
 #include "backend/cpu/loops.h"
@@ -17,34 +19,38 @@ namespace nabla::cpu {
 inline namespace NABLA_CPU_CAP_NS {
 namespace {
 
-template <typename T>
-NABLA_HD void take_if_larger(T v, int64_t i, T& best, int64_t& at) {
+template <typename T, typename I>
+NABLA_HD void take_if_larger(T v, I i, T& best, I& at) {
   const bool take = (v > best) | (v != v);
   best = take ? v : best;
   at = take ? i : at;
 }
 
-// 2x2 windows with stride 2, inside the plane (MaxPool2d(2) on any size): the common case, unrolled.
+// 2x2 windows with stride 2, inside the plane (MaxPool2d(2) on any size): the common case. The window's four
+// elements are compared as selects on same-width lanes (the offset of the maximum in the window, int32 like the
+// float32 values), which GCC vectorizes; the index is then base + offset.
 template <typename T, bool kIndices>
-void max_pool_2x2(const backend::Pool2dGeom& g, const T* __restrict x, T* __restrict out, int64_t* __restrict idx,
+void max_pool_2x2(const backend::Pool2dGeom& g, const T* __restrict x, T* __restrict out, int32_t* __restrict idx,
                   int64_t p0, int64_t p1) {
+  using Off = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
   const int64_t H = g.H, W = g.W, OH = g.OH, OW = g.OW;
+  const Off w = Off(W);
   for (int64_t p = p0; p < p1; ++p) {
     const T* plane = x + p * H * W;
     for (int64_t oh = 0; oh < OH; ++oh) {
-      const T* r0 = plane + 2 * oh * W;
-      const T* r1 = r0 + W;
-      T* o = out + (p * OH + oh) * OW;
-      int64_t* oi = kIndices ? idx + (p * OH + oh) * OW : nullptr;
-      const int64_t base = 2 * oh * W;
+      const T* __restrict r0 = plane + 2 * oh * W;
+      const T* __restrict r1 = r0 + W;
+      T* __restrict o = out + (p * OH + oh) * OW;
+      int32_t* __restrict oi = kIndices ? idx + (p * OH + oh) * OW : nullptr;
+      const int32_t base = int32_t(2 * oh * W);
       for (int64_t ow = 0; ow < OW; ++ow) {
         T best = r0[2 * ow];
-        int64_t at = base + 2 * ow;
-        take_if_larger(r0[2 * ow + 1], base + 2 * ow + 1, best, at);
-        take_if_larger(r1[2 * ow], base + W + 2 * ow, best, at);
-        take_if_larger(r1[2 * ow + 1], base + W + 2 * ow + 1, best, at);
+        Off at = 0;
+        take_if_larger(r0[2 * ow + 1], Off(1), best, at);
+        take_if_larger(r1[2 * ow], w, best, at);
+        take_if_larger(r1[2 * ow + 1], Off(w + 1), best, at);
         o[ow] = best;
-        if constexpr (kIndices) oi[ow] = at;
+        if constexpr (kIndices) oi[ow] = base + int32_t(2 * ow) + int32_t(at);
       }
     }
   }
@@ -53,7 +59,7 @@ void max_pool_2x2(const backend::Pool2dGeom& g, const T* __restrict x, T* __rest
 // Any window, stride, padding and dilation. A window with no element inside the plane (dilation can step over it)
 // gives -inf at index 0.
 template <typename T, bool kIndices>
-void max_pool_general(const backend::Pool2dGeom& g, const T* __restrict x, T* __restrict out, int64_t* __restrict idx,
+void max_pool_general(const backend::Pool2dGeom& g, const T* __restrict x, T* __restrict out, int32_t* __restrict idx,
                       int64_t p0, int64_t p1) {
   for (int64_t p = p0; p < p1; ++p) {
     const T* plane = x + p * g.H * g.W;
@@ -72,7 +78,7 @@ void max_pool_general(const backend::Pool2dGeom& g, const T* __restrict x, T* __
         for (int64_t h = h0; h < h1; h += g.dh)
           for (int64_t w = w0; w < w1; w += g.dw) take_if_larger(plane[h * g.W + w], h * g.W + w, best, at);
         out[(p * g.OH + oh) * g.OW + ow] = best;
-        if constexpr (kIndices) idx[(p * g.OH + oh) * g.OW + ow] = at;
+        if constexpr (kIndices) idx[(p * g.OH + oh) * g.OW + ow] = int32_t(at);
       }
     }
   }
@@ -88,7 +94,7 @@ int64_t plane_grain(const backend::Pool2dGeom& g) {
 }
 
 template <typename T, bool kIndices>
-void max_pool_planes(const backend::Pool2dGeom& g, const T* x, T* out, int64_t* idx) {
+void max_pool_planes(const backend::Pool2dGeom& g, const T* x, T* out, int32_t* idx) {
   const bool plain = is_plain_2x2(g);
   parallel_chunks(g.planes, plane_grain(g), [&](int64_t p0, int64_t p1) {
     if (plain) {
@@ -106,7 +112,7 @@ void max_pool2d(const backend::Pool2dGeom& g, const Tensor& out, const Tensor& i
     const scalar_t* px = x.data_ptr<scalar_t>();
     scalar_t* po = out.data_ptr<scalar_t>();
     if (indices.defined()) {
-      max_pool_planes<scalar_t, true>(g, px, po, indices.data_ptr<int64_t>());
+      max_pool_planes<scalar_t, true>(g, px, po, indices.data_ptr<int32_t>());
     } else {
       max_pool_planes<scalar_t, false>(g, px, po, nullptr);
     }
@@ -117,7 +123,7 @@ void max_pool2d_backward(const backend::Pool2dGeom& g, const Tensor& grad_input,
                          const Tensor& indices) {
   NABLA_DISPATCH_FLOATING(grad_output.dtype(), "max_pool2d_backward", [&] {
     const scalar_t* pg = grad_output.data_ptr<scalar_t>();
-    const int64_t* pi = indices.data_ptr<int64_t>();
+    const int32_t* pi = indices.data_ptr<int32_t>();
     scalar_t* px = grad_input.data_ptr<scalar_t>();
     const int64_t outs = g.OH * g.OW, ins = g.H * g.W;
     parallel_chunks(g.planes, plane_grain(g), [&](int64_t p0, int64_t p1) {
