@@ -119,6 +119,7 @@ TEST(KernelTables, MaxPoolMatchesTheNaiveLoops) {
     int64_t H, W, kh, kw, sh, sw, ph, pw, dh, dw;
   };
   const Case cases[] = {{26, 26, 2, 2, 2, 2, 0, 0, 1, 1}, {11, 11, 2, 2, 2, 2, 0, 0, 1, 1},
+                        {16, 16, 2, 2, 2, 2, 0, 0, 1, 1}, {5, 35, 2, 2, 2, 2, 0, 0, 1, 1},
                         {9, 7, 3, 3, 2, 2, 1, 1, 1, 1},   {8, 8, 2, 3, 1, 2, 1, 0, 2, 1},
                         {7, 9, 3, 2, 3, 1, 0, 1, 1, 3},   {5, 5, 5, 5, 1, 1, 2, 2, 1, 1}};
   for (const Case& c : cases) {
@@ -148,6 +149,10 @@ TEST(KernelTables, MaxPoolMatchesTheNaiveLoops) {
       Tensor gx = zeros({g.planes, c.H, c.W});
       t->max_pool2d_backward(g, gx, gy, got_i);
       EXPECT_TRUE(same_bits(gx, want_gx));
+      Tensor got64 = empty_like(want).to(kFloat64), got64_i = empty_like(want_i);
+      t->max_pool2d(g, got64, got64_i, x.to(kFloat64));
+      EXPECT_TRUE(same_bits(got64, want.to(kFloat64)));
+      EXPECT_TRUE(same_bits(got64_i, want_i));
     }
   }
 }

@@ -2,6 +2,7 @@
 // convolution over contiguous float32/float64 tensors. im2col + GEMM is also the reference the faster paths are tested
 // against.
 #include <algorithm>
+#include <cstring>
 
 #include "backend/cpu/gemm.h"
 #include "backend/cpu/kernels/kernels_cpu.h"
@@ -22,6 +23,20 @@ inline ValidRange valid_columns(int64_t offset, int64_t stride, int64_t W, int64
   const int64_t hi = W - 1 - offset < 0 ? 0 : (W - 1 - offset) / stride + 1;
   const int64_t h = std::min(hi, OW);
   return {std::min(lo, h), h};
+}
+
+// d[0, n) = s[0, n) for the short rows of im2col: 32-byte blocks (fixed-size copies become vector moves), the tail
+// as one more block ending at n, which rewrites a few elements with the same values.
+template <typename T>
+inline void copy_row(T* __restrict d, const T* __restrict s, int64_t n) {
+  constexpr int64_t kBlock = 32 / sizeof(T);
+  if (n < kBlock) {
+    for (int64_t k = 0; k < n; ++k) d[k] = s[k];
+    return;
+  }
+  int64_t k = 0;
+  for (; k + kBlock <= n; k += kBlock) std::memcpy(d + k, s + k, sizeof(T) * kBlock);
+  if (k < n) std::memcpy(d + n - kBlock, s + n - kBlock, sizeof(T) * kBlock);
 }
 
 // x plane block (Cg, H, W) -> col (Cg*kh*kw, OH*OW). The row copies stay loops: GCC would turn them into memmove
@@ -45,8 +60,7 @@ template <typename T>
       const T* src = plane + h * g.W;  // input column of ow: ow * sw + offset, inside the row for ow in [lo, hi)
       std::fill(d, d + v.lo, T(0));
       if (g.sw == 1) {
-        const T* s = src + offset;  // stride 1: a plain copy (a loop: rows are short, a memmove call costs more)
-        for (int64_t ow = v.lo; ow < v.hi; ++ow) d[ow] = s[ow];
+        copy_row(d + v.lo, src + offset + v.lo, v.hi - v.lo);  // stride 1: a plain copy
       } else {
         for (int64_t ow = v.lo; ow < v.hi; ++ow) d[ow] = src[ow * g.sw + offset];
       }
