@@ -81,6 +81,8 @@ struct Conv2dGeom {
   int64_t L() const { return OH * OW; }
   int64_t K() const { return Cg * kh * kw; }
   int64_t Og() const { return O / groups; }
+  /// The size of conv2d's cols buffer.
+  int64_t columns_numel() const { return N * groups * K() * L(); }
 };
 
 /// The kernels of one device (for the CPU, of one instruction set). Every entry is set: tests/backend checks each
@@ -108,14 +110,18 @@ struct KernelTable {
   /// grad_input (planes, H, W), zeroed by the caller, += grad_output (planes, OH, OW) at indices; all contiguous.
   void (*max_pool2d_backward)(const Pool2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
                               const Tensor& indices);
-  /// out = conv(x, w) + b (b undefined: no bias). All contiguous, one float dtype; out is fully written.
-  void (*conv2d)(const Conv2dGeom& g, const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b);
+  /// out = conv(x, w) + b (b undefined: no bias). All contiguous, one float dtype; out is fully written. cols:
+  /// undefined, or a contiguous buffer of N * groups * K * L elements (Conv2dGeom::columns_numel) that receives the
+  /// backend's per-image columns for conv2d_backward_weight, so that it need not rebuild them.
+  void (*conv2d)(const Conv2dGeom& g, const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b,
+                 const Tensor& cols);
   /// grad_input (N, C, H, W), zeroed by the caller, += the input gradient of grad_output through w.
   void (*conv2d_backward_input)(const Conv2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
                                 const Tensor& w);
   /// grad_weight (O, C / groups, kh, kw), zeroed by the caller, += the weight gradient of grad_output and x.
+  /// cols: undefined, or what conv2d wrote for this x.
   void (*conv2d_backward_weight)(const Conv2dGeom& g, const Tensor& grad_weight, const Tensor& grad_output,
-                                 const Tensor& x);
+                                 const Tensor& x, const Tensor& cols);
 };
 
 /// The kernels for `device`; nabla::Error when no backend serves it ("nabla was built without CUDA").

@@ -40,12 +40,14 @@ Tensor plain_contiguous(const Tensor& t) {
 }
 
 // x (N, C, H, W), w (O, Cg, kh, kw), b (O) or undefined -> (N, O, OH, OW)
-Tensor conv_forward_kernel(const Tensor& x_, const Tensor& w_, const Tensor& b_, const ConvGeom& g) {
+// cols: undefined, or the buffer that keeps the im2col columns for the weight gradient (see conv_op).
+Tensor conv_forward_kernel(const Tensor& x_, const Tensor& w_, const Tensor& b_, const ConvGeom& g,
+                           const Tensor& cols = Tensor()) {
   Tensor x = plain_contiguous(x_), w = plain_contiguous(w_);
   Tensor b = b_.defined() ? plain_contiguous(b_) : Tensor();
   const Device dev = backend::common_device("conv2d", {&x, &w, &b});
   Tensor out = detail::make_empty({g.N, g.O, g.OH, g.OW}, x.dtype(), dev);
-  backend::kernels(dev).conv2d(g, out, x, w, b);
+  backend::kernels(dev).conv2d(g, out, x, w, b, cols);
   return out;
 }
 
@@ -59,11 +61,11 @@ Tensor conv_backward_input_kernel(const Tensor& gy_, const Tensor& w_, const Con
 }
 
 // gy (N, O, OH, OW), x (N, C, H, W) -> gw (O, Cg, kh, kw)
-Tensor conv_backward_weight_kernel(const Tensor& gy_, const Tensor& x_, const ConvGeom& g) {
+Tensor conv_backward_weight_kernel(const Tensor& gy_, const Tensor& x_, const ConvGeom& g, const Tensor& cols) {
   Tensor gy = plain_contiguous(gy_), x = plain_contiguous(x_);
   const Device dev = backend::common_device("conv2d_backward_weight", {&gy, &x});
   Tensor gw = zeros({g.O, g.Cg, g.kh, g.kw}, TensorOptions().dtype(gy.dtype()).device(dev));
-  backend::kernels(dev).conv2d_backward_weight(g, gw, gy, x);
+  backend::kernels(dev).conv2d_backward_weight(g, gw, gy, x, cols);
   return gw;
 }
 
@@ -71,21 +73,29 @@ Tensor conv_backward_weight_kernel(const Tensor& gy_, const Tensor& x_, const Co
 
 namespace conv_detail {
 
+// The im2col columns the forward builds are kept for the weight gradient when they take at most this many bytes
+// (PyTorch's slow_conv2d kept them too, as finput): the backward then builds them once less.
+constexpr int64_t kKeptColumnsBytes = int64_t(64) << 20;
+
 Tensor conv_op(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) {
   const ConvGeom g = geom(x.sizes(), w.sizes(), p);
-  Tensor out = conv_forward_kernel(x, w, b, g);
   const bool needs = b.defined() ? autograd::needs_grad(x, w, b) : autograd::needs_grad(x, w);
+  const bool gx = needs && x.requires_grad(), gw = needs && w.requires_grad();
+  Tensor cols;
+  if (gw && g.columns_numel() * int64_t(x.element_size()) <= kKeptColumnsBytes)
+    cols = detail::make_empty({g.columns_numel()}, x.dtype(), x.device());
+  Tensor out = conv_forward_kernel(x, w, b, g, cols);
   if (needs) {
-    const bool gx = x.requires_grad(), gw = w.requires_grad(), gb = b.defined() && b.requires_grad();
+    const bool gb = b.defined() && b.requires_grad();
     std::vector<Tensor> inputs{x, w};
     if (b.defined()) inputs.push_back(b);
     record(
         OpId::Conv2d, inputs, out,
         [sx = SavedVariable(gw ? x : Tensor()), sw = SavedVariable(gx ? w : Tensor()), gx, gw, gb, has_b = b.defined(),
-         xs = x.sizes().vec(), ws = w.sizes().vec(), p](const variable_list& gr) -> variable_list {
+         xs = x.sizes().vec(), ws = w.sizes().vec(), p, cols](const variable_list& gr) -> variable_list {
           variable_list r;
           r.push_back(gx ? conv_backward_input(gr[0], sw.unpack(), xs, p) : Tensor());
-          r.push_back(gw ? conv_backward_weight(gr[0], sx.unpack(), ws, p) : Tensor());
+          r.push_back(gw ? conv_backward_weight(gr[0], sx.unpack(), ws, p, cols) : Tensor());
           if (has_b) r.push_back(gb ? gr[0].sum({0, 2, 3}) : Tensor());
           return r;
         });
@@ -108,9 +118,10 @@ Tensor conv_backward_input(const Tensor& gy, const Tensor& w, IntArrayRef xshape
   return gx;
 }
 
-Tensor conv_backward_weight(const Tensor& gy, const Tensor& x, IntArrayRef wshape, const ConvParams& p) {
+Tensor conv_backward_weight(const Tensor& gy, const Tensor& x, IntArrayRef wshape, const ConvParams& p,
+                            const Tensor& cols) {
   const ConvGeom g = geom(x.sizes(), wshape, p);
-  Tensor gw = conv_backward_weight_kernel(gy, x, g);
+  Tensor gw = conv_backward_weight_kernel(gy, x, g, cols);
   if (autograd::needs_grad(gy, x)) {
     const bool gg = gy.requires_grad(), gx = x.requires_grad();
     record(OpId::Conv2dBackwardWeight, {gy, x}, gw,

@@ -21,6 +21,8 @@ Tensor conv_op(const Tensor& x, const Tensor& w, const Tensor& b, const ConvPara
 /// Recorded as Conv2dBackwardInput; it is also conv_transpose2d.
 Tensor conv_backward_input(const Tensor& gy, const Tensor& w, IntArrayRef xshape, const ConvParams& p);
 /// gy (N, O, OH, OW), x (N, C, H, W) -> the weight gradient, shape wshape. Recorded as Conv2dBackwardWeight.
-Tensor conv_backward_weight(const Tensor& gy, const Tensor& x, IntArrayRef wshape, const ConvParams& p);
+/// cols: undefined, or the columns the forward kept for this x (the backend's conv2d cols).
+Tensor conv_backward_weight(const Tensor& gy, const Tensor& x, IntArrayRef wshape, const ConvParams& p,
+                            const Tensor& cols = Tensor());
 
 }  // namespace nabla::conv_detail

@@ -107,16 +107,16 @@ bool parallel_images(const backend::Conv2dGeom& g) { return g.N > 1 && g.N * g.O
 // The bias (pb, may be null) is added to each image's output right after its GEMM, while it is in cache: the same
 // float additions as a separate broadcast add, without another pass over the whole output.
 template <typename T>
-void forward_images(const T* px, const T* pw, const T* pb, T* po, const backend::Conv2dGeom& g) {
+void forward_images(const T* px, const T* pw, const T* pb, T* po, T* pcols, const backend::Conv2dGeom& g) {
   parallel_chunks(g.N, parallel_images(g) ? 1 : g.N, [&](int64_t n0, int64_t n1) {
-    Scratch<T> col(g.K() * g.L());
+    Scratch<T> scratch(pcols ? 0 : g.K() * g.L());
     for (int64_t n = n0; n < n1; ++n)
       for (int64_t gr = 0; gr < g.groups; ++gr) {
-        im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col.data());
+        T* col = pcols ? pcols + (n * g.groups + gr) * g.K() * g.L() : scratch.data();
+        im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col);
         // out[n, grp] (Og, L) = w[grp] (Og, K) @ col (K, L)
         T* out = po + (n * g.O + gr * g.Og()) * g.L();
-        gemm<T>(false, false, g.Og(), g.L(), g.K(), 1, pw + gr * g.Og() * g.K(), g.K(), col.data(), g.L(), 0,
-                     out, g.L());
+        gemm<T>(false, false, g.Og(), g.L(), g.K(), 1, pw + gr * g.Og() * g.K(), g.K(), col, g.L(), 0, out, g.L());
         if (pb)
           for (int64_t o = 0; o < g.Og(); ++o) {
             const T b = pb[gr * g.Og() + o];
@@ -144,7 +144,7 @@ void backward_input_images(const T* pg, const T* pw, T* px, const backend::Conv2
 // Blocks of images, each summed into its own partial gradient (at most 8 blocks and 64 MiB of partials), then the
 // partials added in block order.
 template <typename T>
-void backward_weight_images(const T* pg, const T* px, T* pw, const backend::Conv2dGeom& g) {
+void backward_weight_images(const T* pg, const T* px, const T* pcols, T* pw, const backend::Conv2dGeom& g) {
   const int64_t wsize = g.O * g.K();
   const int64_t blocks = parallel_images(g) ? std::clamp<int64_t>((int64_t(1) << 24) / std::max<int64_t>(wsize, 1), 1,
                                                                   std::min<int64_t>(g.N, 8))
@@ -152,14 +152,15 @@ void backward_weight_images(const T* pg, const T* px, T* pw, const backend::Conv
   Scratch<T> partial(blocks > 1 ? blocks * wsize : 0);
   if (blocks > 1) std::fill(partial.data(), partial.data() + blocks * wsize, T(0));
   parallel_for(blocks, blocks > 1, [&](int64_t b) {
-    Scratch<T> col(g.K() * g.L());
+    Scratch<T> scratch(pcols ? 0 : g.K() * g.L());
     T* out = blocks > 1 ? partial.data() + b * wsize : pw;
     for (int64_t n = b * g.N / blocks; n < (b + 1) * g.N / blocks; ++n)
       for (int64_t gr = 0; gr < g.groups; ++gr) {
-        im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, col.data());
+        const T* col = pcols ? pcols + (n * g.groups + gr) * g.K() * g.L() : scratch.data();
+        if (!pcols) im2col(px + (n * g.C + gr * g.Cg) * g.H * g.W, g, scratch.data());
         // gw[grp] (Og, K) += gy[n, grp] (Og, L) @ col^T (L, K)
-        gemm<T>(false, true, g.Og(), g.K(), g.L(), 1, pg + (n * g.O + gr * g.Og()) * g.L(), g.L(), col.data(),
-                     g.L(), 1, out + gr * g.Og() * g.K(), g.K());
+        gemm<T>(false, true, g.Og(), g.K(), g.L(), 1, pg + (n * g.O + gr * g.Og()) * g.L(), g.L(), col, g.L(), 1,
+                out + gr * g.Og() * g.K(), g.K());
       }
   });
   if (blocks > 1)
@@ -169,10 +170,11 @@ void backward_weight_images(const T* pg, const T* px, T* pw, const backend::Conv
 
 }  // namespace
 
-void conv2d(const backend::Conv2dGeom& g, const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b) {
+void conv2d(const backend::Conv2dGeom& g, const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b,
+            const Tensor& cols) {
   NABLA_DISPATCH_FLOATING(x.dtype(), "conv2d", [&] {
     forward_images(x.data_ptr<scalar_t>(), w.data_ptr<scalar_t>(), b.defined() ? b.data_ptr<scalar_t>() : nullptr,
-                   out.data_ptr<scalar_t>(), g);
+                   out.data_ptr<scalar_t>(), cols.defined() ? cols.data_ptr<scalar_t>() : nullptr, g);
   });
 }
 
@@ -185,10 +187,10 @@ void conv2d_backward_input(const backend::Conv2dGeom& g, const Tensor& grad_inpu
 }
 
 void conv2d_backward_weight(const backend::Conv2dGeom& g, const Tensor& grad_weight, const Tensor& grad_output,
-                            const Tensor& x) {
+                            const Tensor& x, const Tensor& cols) {
   NABLA_DISPATCH_FLOATING(grad_output.dtype(), "conv2d_backward_weight", [&] {
-    backward_weight_images(grad_output.data_ptr<scalar_t>(), x.data_ptr<scalar_t>(), grad_weight.data_ptr<scalar_t>(),
-                           g);
+    backward_weight_images(grad_output.data_ptr<scalar_t>(), x.data_ptr<scalar_t>(),
+                           cols.defined() ? cols.data_ptr<scalar_t>() : nullptr, grad_weight.data_ptr<scalar_t>(), g);
   });
 }
 
