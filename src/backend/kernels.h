@@ -71,6 +71,15 @@ struct Pool2dGeom {
   int64_t planes, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw;
 };
 
+/// The windows of avg_pool2d and adaptive_avg_pool2d over `planes` contiguous (H, W) planes: output (oh, ow) averages
+/// rows [hs[oh], he[oh]) and columns [ws[ow], we[ow]), dividing the sum by div[oh * OW + ow]. Host arrays (OH or OW
+/// or OH * OW entries): a device backend copies them over.
+struct AvgPoolWindows {
+  int64_t planes, H, W, OH, OW;
+  const int64_t *hs, *he, *ws, *we;
+  const double* div;
+};
+
 /// A 2-d convolution: input (N, C, H, W), weight (O, C / groups, kh, kw), output (N, O, OH, OW), PyTorch's
 /// stride, padding, dilation and groups.
 struct Conv2dGeom {
@@ -110,6 +119,10 @@ struct KernelTable {
   /// grad_input (planes, H, W), zeroed by the caller, += grad_output (planes, OH, OW) at indices; all contiguous.
   void (*max_pool2d_backward)(const Pool2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
                               const Tensor& indices);
+  /// out (planes, OH, OW) = window sums of x (planes, H, W) / div, summed in double; contiguous float32/float64.
+  void (*avg_pool2d)(const AvgPoolWindows& w, const Tensor& out, const Tensor& x);
+  /// grad_input (planes, H, W), zeroed by the caller, += grad_output / div over each window.
+  void (*avg_pool2d_backward)(const AvgPoolWindows& w, const Tensor& grad_input, const Tensor& grad_output);
   /// out = conv(x, w) + b (b undefined: no bias). All contiguous, one float dtype; out is fully written. cols:
   /// undefined, or a contiguous buffer of N * groups * K * L elements (Conv2dGeom::columns_numel) that receives the
   /// backend's per-image columns for conv2d_backward_weight, so that it need not rebuild them.

@@ -1,6 +1,7 @@
 // max_pool2d, avg_pool2d and adaptive_avg_pool2d on (N, C, H, W).
 // avg and adaptive-avg pooling are linear maps given by per-output windows and divisors: the forward op and its
-// backward op (recorded, too) are each other's adjoint, so every order of gradient is another pooling call.
+// backward op (recorded, too) are each other's adjoint, so every order of gradient is another pooling call. The
+// loops are the backend's (backend/cpu/kernels/pool.cpp).
 // max_pool2d's kernel writes the maxima with their indices; its backward scatters by those indices and is
 // recorded too, with gather by the same indices as its own backward.
 #include <algorithm>
@@ -10,7 +11,6 @@
 #include <vector>
 
 #include "autograd/record.h"
-#include "backend/cpu/loops.h"
 #include "backend/kernels.h"
 #include "core/make.h"
 #include "nabla/nn/functional/conv.h"
@@ -35,37 +35,6 @@ using WindowsPtr = std::shared_ptr<const PoolWindows>;
 Tensor plain_contiguous(const Tensor& t) {
   Tensor a = detail::make_alias(t);
   return a.is_contiguous() ? a : a.contiguous();
-}
-
-template <typename T>
-void pool_forward_kernel(const T* px, const PoolWindows& w, int64_t NC, T* po) {
-  cpu::parallel_chunks(NC, (NC * w.OH * w.OW >= 16384) ? 1 : NC, [&](int64_t p_begin, int64_t p_end) {
-    for (int64_t p = p_begin; p < p_end; ++p) {
-      const T* plane = px + p * w.H * w.W;
-      for (int64_t oh = 0; oh < w.OH; ++oh)
-        for (int64_t ow = 0; ow < w.OW; ++ow) {
-          double s = 0;
-          for (int64_t h = w.hs[oh]; h < w.he[oh]; ++h)
-            for (int64_t c = w.ws[ow]; c < w.we[ow]; ++c) s += plane[h * w.W + c];
-          po[(p * w.OH + oh) * w.OW + ow] = static_cast<T>(s / w.div[oh * w.OW + ow]);
-        }
-    }
-  });
-}
-
-template <typename T>
-void pool_backward_kernel(const T* pg, const PoolWindows& w, int64_t NC, T* px) {
-  cpu::parallel_chunks(NC, (NC * w.OH * w.OW >= 16384) ? 1 : NC, [&](int64_t p_begin, int64_t p_end) {
-    for (int64_t p = p_begin; p < p_end; ++p) {
-      T* plane = px + p * w.H * w.W;
-      for (int64_t oh = 0; oh < w.OH; ++oh)
-        for (int64_t ow = 0; ow < w.OW; ++ow) {
-          const T v = static_cast<T>(pg[(p * w.OH + oh) * w.OW + ow] / w.div[oh * w.OW + ow]);
-          for (int64_t h = w.hs[oh]; h < w.he[oh]; ++h)
-            for (int64_t c = w.ws[ow]; c < w.we[ow]; ++c) plane[h * w.W + c] += v;
-        }
-    }
-  });
 }
 
 Tensor max_pool_backward(const Tensor& gy, const Tensor& indices, const backend::Pool2dGeom& g);
@@ -107,14 +76,18 @@ Tensor max_pool_backward(const Tensor& gy_, const Tensor& indices, const backend
 Tensor pool_forward(const Tensor& x, const WindowsPtr& w);
 Tensor pool_backward(const Tensor& g, const WindowsPtr& w);
 
+// The kernels' view of the windows (host arrays).
+backend::AvgPoolWindows kernel_windows(const PoolWindows& w, int64_t planes) {
+  return {planes, w.H, w.W, w.OH, w.OW, w.hs.data(), w.he.data(), w.ws.data(), w.we.data(), w.div.data()};
+}
+
 // x (N, C, H, W) -> (N, C, OH, OW)
 Tensor pool_forward(const Tensor& x_, const WindowsPtr& wp) {
   const PoolWindows& w = *wp;
   Tensor x = plain_contiguous(x_);
-  const int64_t NC = x.size(0) * x.size(1);
-  Tensor out = detail::make_empty({x.size(0), x.size(1), w.OH, w.OW}, x.dtype());
-  NABLA_DISPATCH_FLOATING(x.dtype(), ops::op_info(w.fwd).forward_name.data(),
-                          [&] { pool_forward_kernel(x.data_ptr<scalar_t>(), w, NC, out.data_ptr<scalar_t>()); });
+  const Device dev = backend::common_device(ops::op_info(w.fwd).forward_name.data(), {&x});
+  Tensor out = detail::make_empty({x.size(0), x.size(1), w.OH, w.OW}, x.dtype(), dev);
+  backend::kernels(dev).avg_pool2d(kernel_windows(w, x.size(0) * x.size(1)), out, x);
   if (autograd::needs_grad(x_)) {
     record(w.fwd, {x_}, out, [wp](const variable_list& g) -> variable_list { return {pool_backward(g[0], wp)}; });
   }
@@ -125,10 +98,9 @@ Tensor pool_forward(const Tensor& x_, const WindowsPtr& wp) {
 Tensor pool_backward(const Tensor& g_, const WindowsPtr& wp) {
   const PoolWindows& w = *wp;
   Tensor g = plain_contiguous(g_);
-  const int64_t NC = g.size(0) * g.size(1);
-  Tensor gx = zeros({g.size(0), g.size(1), w.H, w.W}, TensorOptions().dtype(g.dtype()));
-  NABLA_DISPATCH_FLOATING(g.dtype(), ops::op_info(w.bwd).forward_name.data(),
-                          [&] { pool_backward_kernel(g.data_ptr<scalar_t>(), w, NC, gx.data_ptr<scalar_t>()); });
+  const Device dev = backend::common_device(ops::op_info(w.bwd).forward_name.data(), {&g});
+  Tensor gx = zeros({g.size(0), g.size(1), w.H, w.W}, TensorOptions().dtype(g.dtype()).device(dev));
+  backend::kernels(dev).avg_pool2d_backward(kernel_windows(w, g.size(0) * g.size(1)), gx, g);
   if (autograd::needs_grad(g_)) {
     record(w.bwd, {g_}, gx, [wp](const variable_list& gr) -> variable_list { return {pool_forward(gr[0], wp)}; });
   }

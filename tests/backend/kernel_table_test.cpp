@@ -30,11 +30,13 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->adagrad_step, nullptr);
     EXPECT_NE(t->max_pool2d, nullptr);
     EXPECT_NE(t->max_pool2d_backward, nullptr);
+    EXPECT_NE(t->avg_pool2d, nullptr);
+    EXPECT_NE(t->avg_pool2d_backward, nullptr);
     EXPECT_NE(t->conv2d, nullptr);
     EXPECT_NE(t->conv2d_backward_input, nullptr);
     EXPECT_NE(t->conv2d_backward_weight, nullptr);
     // The struct holds exactly these entries after its name: a new kind added to KernelTable must be added here.
-    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 13 * sizeof(void (*)()));
+    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 15 * sizeof(void (*)()));
   }
 }
 

@@ -1,4 +1,5 @@
-// Max pooling over contiguous (planes, H, W) blocks (compiled once per instruction set).
+// Max and average pooling over contiguous (planes, H, W) blocks (compiled once per instruction set). Average
+// pooling sums each window in double and divides by its divisor; its backward spreads g / divisor over the window.
 //
 // The forward writes the maxima and, when a gradient is needed, their flat in-plane indices h * W + w (int32: the op
 // checks that a plane has fewer than 2^31 elements) in one pass; the
@@ -174,7 +175,49 @@ void max_pool_planes(const backend::Pool2dGeom& g, const T* x, T* out, int32_t* 
   });
 }
 
+template <typename T>
+void avg_pool_planes(const backend::AvgPoolWindows& w, const T* px, T* po) {
+  parallel_chunks(w.planes, (w.planes * w.OH * w.OW >= 16384) ? 1 : w.planes, [&](int64_t p_begin, int64_t p_end) {
+    for (int64_t p = p_begin; p < p_end; ++p) {
+      const T* plane = px + p * w.H * w.W;
+      for (int64_t oh = 0; oh < w.OH; ++oh)
+        for (int64_t ow = 0; ow < w.OW; ++ow) {
+          double s = 0;
+          for (int64_t h = w.hs[oh]; h < w.he[oh]; ++h)
+            for (int64_t c = w.ws[ow]; c < w.we[ow]; ++c) s += plane[h * w.W + c];
+          po[(p * w.OH + oh) * w.OW + ow] = static_cast<T>(s / w.div[oh * w.OW + ow]);
+        }
+    }
+  });
+}
+
+template <typename T>
+void avg_pool_backward_planes(const backend::AvgPoolWindows& w, const T* pg, T* px) {
+  parallel_chunks(w.planes, (w.planes * w.OH * w.OW >= 16384) ? 1 : w.planes, [&](int64_t p_begin, int64_t p_end) {
+    for (int64_t p = p_begin; p < p_end; ++p) {
+      T* plane = px + p * w.H * w.W;
+      for (int64_t oh = 0; oh < w.OH; ++oh)
+        for (int64_t ow = 0; ow < w.OW; ++ow) {
+          const T v = static_cast<T>(pg[(p * w.OH + oh) * w.OW + ow] / w.div[oh * w.OW + ow]);
+          for (int64_t h = w.hs[oh]; h < w.he[oh]; ++h)
+            for (int64_t c = w.ws[ow]; c < w.we[ow]; ++c) plane[h * w.W + c] += v;
+        }
+    }
+  });
+}
+
 }  // namespace
+
+void avg_pool2d(const backend::AvgPoolWindows& w, const Tensor& out, const Tensor& x) {
+  NABLA_DISPATCH_FLOATING(x.dtype(), "avg_pool2d",
+                          [&] { avg_pool_planes(w, x.data_ptr<scalar_t>(), out.data_ptr<scalar_t>()); });
+}
+
+void avg_pool2d_backward(const backend::AvgPoolWindows& w, const Tensor& grad_input, const Tensor& grad_output) {
+  NABLA_DISPATCH_FLOATING(grad_output.dtype(), "avg_pool2d_backward", [&] {
+    avg_pool_backward_planes(w, grad_output.data_ptr<scalar_t>(), grad_input.data_ptr<scalar_t>());
+  });
+}
 
 void max_pool2d(const backend::Pool2dGeom& g, const Tensor& out, const Tensor& indices, const Tensor& x) {
   NABLA_DISPATCH_FLOATING(x.dtype(), "max_pool2d", [&] {

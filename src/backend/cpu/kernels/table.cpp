@@ -23,6 +23,8 @@ const backend::KernelTable& kernel_table() {
       .adagrad_step = &adagrad_step,
       .max_pool2d = &max_pool2d,
       .max_pool2d_backward = &max_pool2d_backward,
+      .avg_pool2d = &avg_pool2d,
+      .avg_pool2d_backward = &avg_pool2d_backward,
       .conv2d = &conv2d,
       .conv2d_backward_input = &conv2d_backward_input,
       .conv2d_backward_weight = &conv2d_backward_weight,
