@@ -115,7 +115,7 @@ Tensor validate_gradient(Tensor g, const Node& node, uint32_t input_nr, const No
     }
     NABLA_CHECK(expandable, "backward: Function ", from ? from->name() : std::string("backward"),
                 " returned an invalid gradient at index ", index, " - got ", gs.vec(),
-                " but expected shape compatible with ", m.sizes);
+                " but expected shape compatible with ", IntArrayRef(m.sizes).vec());
     g = sum_to(g, m.sizes);
   }
   if (g.dtype() != m.dtype) g = g.to(m.dtype);

@@ -117,7 +117,7 @@ Node::~Node() {
 }
 
 uint32_t Node::add_output(const Tensor& t) {
-  output_meta_.push_back({t.sizes().vec(), t.dtype()});
+  output_meta_.push_back({DimVector(t.sizes()), t.dtype()});
   return uint32_t(output_meta_.size() - 1);
 }
 

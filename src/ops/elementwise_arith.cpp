@@ -117,7 +117,7 @@ Tensor add_impl(const Tensor& a, const Tensor& b, const Scalar& alpha, OpId id, 
   if (autograd::needs_grad(a, b)) {
     bool ga = a.requires_grad(), gb = b.requires_grad();
     record(id, {a, b}, out,
-           [sa = a.sizes().vec(), sb = b.sizes().vec(), alpha, ga, gb](const variable_list& g) -> variable_list {
+           [sa = DimVector(a.sizes()), sb = DimVector(b.sizes()), alpha, ga, gb](const variable_list& g) -> variable_list {
              Tensor da = ga ? sum_to(g[0], sa) : Tensor();
              Tensor db;
              if (gb) {
@@ -164,7 +164,7 @@ Tensor mul(const Tensor& a, const Tensor& b) {
     bool ga = a.requires_grad(), gb = b.requires_grad();
     record(OpId::Mul, {a, b}, out,
            [sa = SavedVariable(gb ? a : Tensor()), sb = SavedVariable(ga ? b : Tensor()), ga, gb,
-            shape_a = a.sizes().vec(), shape_b = b.sizes().vec()](const variable_list& g) -> variable_list {
+            shape_a = DimVector(a.sizes()), shape_b = DimVector(b.sizes())](const variable_list& g) -> variable_list {
              Tensor da = ga ? sum_to(g[0] * sb.unpack(), shape_a) : Tensor();
              Tensor db = gb ? sum_to(g[0] * sa.unpack(), shape_b) : Tensor();
              return {da, db};
@@ -182,8 +182,8 @@ Tensor div(const Tensor& a, const Tensor& b) {
     bool ga = a.requires_grad(), gb = b.requires_grad();
     // d/da = g / b;  d/db = -g * a / b^2, written as PyTorch does: -g * ((a / b) / b)
     record(OpId::Div, {a, b}, out,
-           [sa = SavedVariable(gb ? a : Tensor()), sb = SavedVariable(b), ga, gb, shape_a = a.sizes().vec(),
-            shape_b = b.sizes().vec()](const variable_list& g) -> variable_list {
+           [sa = SavedVariable(gb ? a : Tensor()), sb = SavedVariable(b), ga, gb, shape_a = DimVector(a.sizes()),
+            shape_b = DimVector(b.sizes())](const variable_list& g) -> variable_list {
              Tensor bv = sb.unpack();
              Tensor da = ga ? sum_to(g[0] / bv, shape_a) : Tensor();
              Tensor db = gb ? sum_to(-g[0] * ((sa.unpack() / bv) / bv), shape_b) : Tensor();
@@ -264,8 +264,8 @@ Tensor extremum(const Tensor& a, const Tensor& b, OpId id, const char* op) {
   if (autograd::needs_grad(a, b)) {
     bool ga = a.requires_grad(), gb = b.requires_grad();
     record(id, {a, b}, out,
-           [sa = SavedVariable(a), sb = SavedVariable(b), ga, gb, shape_a = a.sizes().vec(),
-            shape_b = b.sizes().vec()](const variable_list& g) -> variable_list {
+           [sa = SavedVariable(a), sb = SavedVariable(b), ga, gb, shape_a = DimVector(a.sizes()),
+            shape_b = DimVector(b.sizes())](const variable_list& g) -> variable_list {
              Tensor av = sa.unpack(), bv = sb.unpack();
              Tensor split = where(av == bv, g[0] / 2, g[0]);
              Tensor da, db;
@@ -304,8 +304,8 @@ Tensor where(const Tensor& condition, const Tensor& a, const Tensor& b) {
   if (autograd::needs_grad(a, b)) {
     bool ga = a.requires_grad(), gb = b.requires_grad();
     record(OpId::Where, {a, b}, out,
-           [sc = SavedVariable(condition), ga, gb, shape_a = a.sizes().vec(),
-            shape_b = b.sizes().vec()](const variable_list& g) -> variable_list {
+           [sc = SavedVariable(condition), ga, gb, shape_a = DimVector(a.sizes()),
+            shape_b = DimVector(b.sizes())](const variable_list& g) -> variable_list {
              Tensor cv = sc.unpack();
              Tensor da = ga ? sum_to(where(cv, g[0], 0.0), shape_a) : Tensor();
              Tensor db = gb ? sum_to(where(cv, 0.0, g[0]), shape_b) : Tensor();

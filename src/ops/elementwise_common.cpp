@@ -7,10 +7,16 @@ namespace nabla::ops {
 
 Broadcast2 broadcast2(const Tensor& a, const Tensor& b, const char* op) {
   Broadcast2 r;
-  r.shape = broadcast_shapes(a.sizes(), b.sizes(), op);
+  if (a.sizes() == b.sizes()) {  // the common case: no shape to compute, no view to make
+    r.a = a;
+    r.b = b;
+    r.shape = a.sizes();
+    return r;
+  }
+  r.shape = IntArrayRef(broadcast_shapes(a.sizes(), b.sizes(), op));
   NoGradGuard g;  // kernel operands only
-  r.a = a.sizes().vec() == r.shape ? a : a.expand(r.shape);
-  r.b = b.sizes().vec() == r.shape ? b : b.expand(r.shape);
+  r.a = a.sizes() == IntArrayRef(r.shape) ? a : a.expand(r.shape);
+  r.b = b.sizes() == IntArrayRef(r.shape) ? b : b.expand(r.shape);
   return r;
 }
 
@@ -44,7 +50,7 @@ Tensor unary_op(backend::UnaryOp op, const Tensor& x, const char* name) {
 }
 
 Tensor& assign_inplace(Tensor& self, const Tensor& result, const char* op) {
-  NABLA_CHECK(result.sizes().vec() == self.sizes().vec(), op, ": output with shape ", self.sizes().vec(),
+  NABLA_CHECK(result.sizes() == self.sizes(), op, ": output with shape ", self.sizes().vec(),
               " doesn't match the broadcast shape ", result.sizes().vec());
   if (result.requires_grad() && GradMode::is_enabled()) {
     autograd::check_inplace(self, op);

@@ -13,7 +13,7 @@ namespace nabla::ops {
 /// A and b expanded to their broadcast shape (error names `op`).
 struct Broadcast2 {
   Tensor a, b;
-  std::vector<int64_t> shape;
+  DimVector shape;
 };
 Broadcast2 broadcast2(const Tensor& a, const Tensor& b, const char* op);
 

@@ -20,7 +20,7 @@ using namespace nabla::backend;  // the element math (fast_expf, bit_select, ...
 /// shapes skip the broadcasting machinery (the common case, and per-op overhead matters for small tensors).
 inline Broadcast2 prepare2(const Tensor& a, const Tensor& b, ScalarType compute, const char* op) {
   Tensor ac = as_dtype(a, compute), bc = as_dtype(b, compute);
-  if (ac.sizes() == bc.sizes()) return Broadcast2{ac, bc, ac.sizes().vec()};
+  if (ac.sizes() == bc.sizes()) return Broadcast2{ac, bc, DimVector(ac.sizes())};
   return broadcast2(ac, bc, op);
 }
 

@@ -25,7 +25,7 @@ struct Edge {
 
 /// Shape and dtype of one forward output: lets the engine build zeros for outputs that got no gradient.
 struct OutputMeta {
-  std::vector<int64_t> sizes;
+  DimVector sizes;
   ScalarType dtype = kFloat32;
 };
 

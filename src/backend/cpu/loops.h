@@ -196,7 +196,15 @@ void map(F f, const Tensor& out, const Ts&... in) {
   static_assert(traits::arity == sizeof...(Ts), "map: functor arity does not match operand count");
   constexpr size_t N = sizeof...(Ts) + 1;
   std::array<const Tensor*, N> ops{&out, &in...};
-  auto g = make_geometry<N>(ops);
+  LoopGeometry<N> g;
+  if (out.is_contiguous() && (in.is_contiguous() && ...)) {
+    // Every operand contiguous (same shape): one flat row, no dims to coalesce.
+    g.numel = out.numel();
+    g.sizes.push_back(g.numel);
+    g.strides.push_back({int64_t(out.element_size()), int64_t(in.element_size())...});
+  } else {
+    g = make_geometry<N>(ops);
+  }
   std::array<char*, N> base{static_cast<char*>(out.data_ptr()), static_cast<char*>(in.data_ptr())...};
   for_each_row<N>(g, base, [&](const std::array<char*, N>& p, int64_t n, const std::array<int64_t, N>& s) {
     detail::apply_row<F, typename traits::args_tuple>(f, p, n, s, std::make_index_sequence<N - 1>{});
