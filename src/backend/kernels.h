@@ -80,6 +80,23 @@ struct AvgPoolWindows {
   const double* div;
 };
 
+/// Reductions over a contiguous input viewed as (A, R, K): out[a * K + k] folds in[a][r][k] over r in order. The op
+/// arranges the layout: the reduced dims moved innermost by a contiguous copy (rows: K == 1), or left in place when
+/// they form one block between kept dims (columns: K > 1, sum over the batch of a gradient, say).
+#define NABLA_REDUCE_OPS(X) X(Sum) X(Prod)
+enum class ReduceOp : uint8_t {
+#define NABLA_ENUM_ENTRY(n) n,
+  NABLA_REDUCE_OPS(NABLA_ENUM_ENTRY) kCount
+#undef NABLA_ENUM_ENTRY
+};
+const char* op_name(ReduceOp op);
+
+struct ReduceGeom {
+  int64_t A, R, K;
+  bool divide = false;  ///< mean: the accumulator is divided by `divisor` before rounding to out's dtype (0 / 0: nan)
+  double divisor = 1;
+};
+
 /// A 2-d convolution: input (N, C, H, W), weight (O, C / groups, kh, kw), output (N, O, OH, OW), PyTorch's
 /// stride, padding, dilation and groups.
 struct Conv2dGeom {
@@ -119,6 +136,9 @@ struct KernelTable {
   /// grad_input (planes, H, W), zeroed by the caller, += grad_output (planes, OH, OW) at indices; all contiguous.
   void (*max_pool2d_backward)(const Pool2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
                               const Tensor& indices);
+  /// out (A * K elements, in's dtype) = the fold of in (A, R, K): numeric dtypes; floats accumulate in double,
+  /// integers in their own type; rows fold in chunks of 16384 elements with 8 accumulators, in a fixed order.
+  void (*reduce)(ReduceOp op, const ReduceGeom& g, const Tensor& out, const Tensor& in);
   /// out (planes, OH, OW) = window sums of x (planes, H, W) / div, summed in double; contiguous float32/float64.
   void (*avg_pool2d)(const AvgPoolWindows& w, const Tensor& out, const Tensor& x);
   /// grad_input (planes, H, W), zeroed by the caller, += grad_output / div over each window.

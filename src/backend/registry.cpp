@@ -21,6 +21,10 @@ const char* op_name(UnaryOp op) {
 }
 const char* op_name(BinaryOp op) {
   static const char* const names[] = {NABLA_BINARY_OPS(NABLA_NAME_ENTRY)};
+  return names[size_t(op)];
+}
+const char* op_name(ReduceOp op) {
+  static const char* const names[] = {NABLA_REDUCE_OPS(NABLA_NAME_ENTRY)};
 #undef NABLA_NAME_ENTRY
   return names[size_t(op)];
 }

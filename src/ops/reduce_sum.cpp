@@ -1,5 +1,6 @@
 // sum, mean and prod (whole tensor or along dims).
 #include "autograd/record.h"
+#include "backend/kernels.h"
 #include "nabla/ops/reduce.h"
 #include "ops/reduce_common.h"
 
@@ -25,49 +26,28 @@ Tensor compute_input(const Tensor& x0, ScalarType out_t) {
 // The gradient of a reduction that changed dtype (sum(x_f32, kFloat64)) goes back in the input's dtype.
 Tensor grad_like_input(const Tensor& g, ScalarType in_t) { return g.dtype() == in_t ? g : to_dtype(g, in_t); }
 
-// kProd: product; else sum. Floating types accumulate in double; rows fold with 8 independent accumulators
-// (vectorizable, fixed order, so deterministic), columns (reducing leading dims of a contiguous tensor) in place.
-// `divide_by` (mean) divides the accumulator before it is rounded to the output dtype.
-template <bool kProd>
-Tensor fold_sum_or_prod(const Tensor& x, const ops::ReducePlan& plan, const char* op,
+// The sum (or product) of x over plan's dims by the device's reduce kernel. x is folded in place when its reduced
+// dims form one block of columns (sum over the batch of a contiguous gradient), else after one copy that moves them
+// innermost. `divide_by` (mean) divides the accumulator before it is rounded to the output dtype. Empty means are nan
+// (0 / 0), as in PyTorch.
+Tensor fold_sum_or_prod(backend::ReduceOp op, const Tensor& x, const ops::ReducePlan& plan,
                         std::optional<double> divide_by = std::nullopt) {
-  return NABLA_DISPATCH_NUMERIC(x.dtype(), op, [&] {
-    using acc_t = std::conditional_t<std::is_floating_point_v<scalar_t>, double, scalar_t>;
-    const acc_t init = kProd ? acc_t(1) : acc_t(0);
-    auto finish = [&](std::vector<acc_t>& acc) {
-      if constexpr (std::is_floating_point_v<acc_t>) {
-        if (divide_by)
-          for (auto& a : acc) a /= *divide_by;  // 0 / 0 = nan for an empty mean, as PyTorch
-      }
-      return ops::tensor_from_values<scalar_t>(acc, plan.out_shape, x.dtype());
-    };
-    auto step = [](acc_t a, scalar_t v) -> acc_t { return kProd ? acc_t(a * acc_t(v)) : acc_t(a + acc_t(v)); };
-    if (auto L = ops::column_layout(x, plan)) {
-      auto acc = ops::fold_columns<acc_t>(x.data_ptr<scalar_t>(), *L, init, step);
-      return finish(acc);
-    }
+  const Device dev = backend::common_device(backend::op_name(op), {&x});
+  Tensor out = detail::make_empty(plan.out_shape, x.dtype(), dev);
+  if (auto L = ops::column_layout(x, plan)) {
+    backend::kernels(dev).reduce(op, backend::ReduceGeom{L->A, L->R, L->K, divide_by.has_value(), divide_by.value_or(1)}, out, x);
+  } else {
     Tensor rows = ops::reduce_rows(x, plan);
-    auto acc = ops::fold_rows<acc_t>(
-        rows.data_ptr<scalar_t>(), plan.outer, plan.inner,
-        [init, step](int64_t, const scalar_t* p, int64_t n, int64_t) {
-          acc_t a[8] = {init, init, init, init, init, init, init, init};
-          int64_t i = 0;
-          for (; i + 8 <= n; i += 8)
-            for (int k = 0; k < 8; ++k) a[k] = step(a[k], p[i + k]);
-          for (; i < n; ++i) a[0] = step(a[0], p[i]);
-          for (int k = 1; k < 8; ++k) a[0] = kProd ? acc_t(a[0] * a[k]) : acc_t(a[0] + a[k]);
-          return a[0];
-        },
-        [](acc_t a, acc_t b) -> acc_t { return kProd ? acc_t(a * b) : acc_t(a + b); });
-    return finish(acc);
-  });
+    backend::kernels(dev).reduce(op, backend::ReduceGeom{plan.outer, plan.inner, 1, divide_by.has_value(), divide_by.value_or(1)}, out, rows);
+  }
+  return out;
 }
 
 Tensor sum_impl(const Tensor& x0, IntArrayRef dims, bool keepdim, std::optional<ScalarType> dtype, OpId op) {
   ScalarType out_t = sum_dtype(x0, dtype);
   Tensor x = compute_input(x0, out_t);
   auto plan = ops::make_reduce_plan(x, dims, keepdim, "sum");
-  Tensor out = fold_sum_or_prod<false>(x, plan, "sum");
+  Tensor out = fold_sum_or_prod(backend::ReduceOp::Sum, x, plan);
   if (out_t == kBool) out = ops::as_dtype(out, kBool);
   if (autograd::needs_grad(x0)) {
     record(op, {x0}, out,
@@ -84,7 +64,7 @@ Tensor mean_impl(const Tensor& x0, IntArrayRef dims, bool keepdim, std::optional
   Tensor x = ops::as_dtype(x0, t);
   auto plan = ops::make_reduce_plan(x, dims, keepdim, "mean");
   const double n = double(plan.inner);
-  Tensor out = fold_sum_or_prod<false>(x, plan, "mean", n);
+  Tensor out = fold_sum_or_prod(backend::ReduceOp::Sum, x, plan, n);
   if (autograd::needs_grad(x0)) {
     record(op, {x0}, out,
            [keep = plan.keep_shape, in_shape = x0.sizes().vec(), in_t = x0.dtype(), n](const variable_list& g)
@@ -131,7 +111,7 @@ Tensor prod_impl(const Tensor& x0, std::optional<int64_t> dim, bool keepdim, std
   std::vector<int64_t> dims;
   if (dim) dims.push_back(*dim);
   auto plan = ops::make_reduce_plan(x, dims, dim ? keepdim : false, "prod");
-  Tensor out = fold_sum_or_prod<true>(x, plan, "prod");
+  Tensor out = fold_sum_or_prod(backend::ReduceOp::Prod, x, plan);
   if (out_t == kBool) out = ops::as_dtype(out, kBool);
   if (autograd::needs_grad(x0)) {
     std::optional<int64_t> wdim;

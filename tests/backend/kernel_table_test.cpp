@@ -28,6 +28,7 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->sgd_step, nullptr);
     EXPECT_NE(t->rmsprop_step, nullptr);
     EXPECT_NE(t->adagrad_step, nullptr);
+    EXPECT_NE(t->reduce, nullptr);
     EXPECT_NE(t->max_pool2d, nullptr);
     EXPECT_NE(t->max_pool2d_backward, nullptr);
     EXPECT_NE(t->avg_pool2d, nullptr);
@@ -36,7 +37,7 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->conv2d_backward_input, nullptr);
     EXPECT_NE(t->conv2d_backward_weight, nullptr);
     // The struct holds exactly these entries after its name: a new kind added to KernelTable must be added here.
-    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 15 * sizeof(void (*)()));
+    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 16 * sizeof(void (*)()));
   }
 }
 
@@ -180,6 +181,56 @@ TEST(KernelTables, ConvWeightGradientFromKeptColumnsEqualsRebuilt) {
     t->conv2d_backward_weight(g, rebuilt, gy, x, Tensor());
     EXPECT_TRUE(same_bits(kept, rebuilt));
     EXPECT_GT(rebuilt.abs().sum().item<double>(), 0.0);
+  }
+}
+
+// Sum and product reductions: rows longer than one fold chunk and a block of columns, float32/float64/int64, every
+// table bit-equal to the baseline and close to a plain double sum; a mean divides (0 / 0 = nan when empty).
+TEST(KernelTables, ReduceSumAndProdMatchPlainLoops) {
+  using backend::ReduceGeom;
+  using backend::ReduceOp;
+  const KernelTable& base = cpu::kernel_table(cpu::Capability::Default);
+  const ReduceGeom shapes[] = {{2, 40000, 1}, {3, 7, 300}, {1, 0, 1}};
+  for (const ReduceGeom& g0 : shapes)
+    for (ScalarType dt : {kFloat32, kFloat64, kInt64}) {
+      Tensor in = dt == kInt64 ? randint(-3, 4, {std::max<int64_t>(g0.A * g0.R * g0.K, 1)}, TensorOptions().dtype(kInt64))
+                               : randn({std::max<int64_t>(g0.A * g0.R * g0.K, 1)}).to(dt);
+      std::vector<double> want(size_t(g0.A * g0.K), 0.0);
+      Tensor in64 = in.to(kFloat64);
+      const double* p = in64.data_ptr<double>();
+      for (int64_t a = 0; a < g0.A; ++a)
+        for (int64_t r = 0; r < g0.R; ++r)
+          for (int64_t k = 0; k < g0.K; ++k) want[size_t(a * g0.K + k)] += p[(a * g0.R + r) * g0.K + k];
+      for (bool mean : {false, true}) {
+        if (mean && dt == kInt64) continue;
+        const ReduceGeom g{g0.A, g0.R, g0.K, mean, double(g0.R)};
+        Tensor ref = empty({g.A * g.K}, TensorOptions().dtype(dt));
+        base.reduce(ReduceOp::Sum, g, ref, in);
+        for (const KernelTable* t : backend::registered_kernel_tables()) {
+          SCOPED_TRACE(std::string(t->name) + " A=" + std::to_string(g.A) + " R=" + std::to_string(g.R) +
+                       " K=" + std::to_string(g.K) + " " + std::string(dtype_name(dt)) + (mean ? " mean" : " sum"));
+          Tensor out = empty_like(ref);
+          t->reduce(ReduceOp::Sum, g, out, in);
+          EXPECT_TRUE(same_bits(out, ref));
+          Tensor o64 = out.to(kFloat64);
+          for (size_t i = 0; i < want.size(); ++i) {
+            const double w = mean ? want[i] / double(g.R) : want[i];
+            if (mean && g.R == 0) {
+              EXPECT_TRUE(std::isnan(o64.data_ptr<double>()[i]));
+            } else {
+              EXPECT_NEAR(o64.data_ptr<double>()[i], w, 1e-3 * (1 + std::abs(w)));
+            }
+          }
+        }
+      }
+    }
+  // Products of small integers are exact.
+  Tensor v = tensor(std::vector<double>{1, 2, 3, -1, 2, 5}, TensorOptions().dtype(kFloat64)).to(kInt64);
+  for (const KernelTable* t : backend::registered_kernel_tables()) {
+    Tensor out = empty({2}, TensorOptions().dtype(kInt64));
+    t->reduce(backend::ReduceOp::Prod, backend::ReduceGeom{2, 3, 1}, out, v);
+    EXPECT_EQ(out.data_ptr<int64_t>()[0], 6);
+    EXPECT_EQ(out.data_ptr<int64_t>()[1], -10);
   }
 }
 

@@ -20,6 +20,7 @@ void adagrad_step(const backend::AdagradStep& s, const Tensor& param, const Tens
 void max_pool2d(const backend::Pool2dGeom& g, const Tensor& out, const Tensor& indices, const Tensor& x);
 void max_pool2d_backward(const backend::Pool2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
                          const Tensor& indices);
+void reduce(backend::ReduceOp op, const backend::ReduceGeom& g, const Tensor& out, const Tensor& in);
 void avg_pool2d(const backend::AvgPoolWindows& w, const Tensor& out, const Tensor& x);
 void avg_pool2d_backward(const backend::AvgPoolWindows& w, const Tensor& grad_input, const Tensor& grad_output);
 void conv2d(const backend::Conv2dGeom& g, const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b,

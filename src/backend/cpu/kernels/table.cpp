@@ -23,6 +23,7 @@ const backend::KernelTable& kernel_table() {
       .adagrad_step = &adagrad_step,
       .max_pool2d = &max_pool2d,
       .max_pool2d_backward = &max_pool2d_backward,
+      .reduce = &reduce,
       .avg_pool2d = &avg_pool2d,
       .avg_pool2d_backward = &avg_pool2d_backward,
       .conv2d = &conv2d,
