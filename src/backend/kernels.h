@@ -97,6 +97,11 @@ struct ReduceGeom {
   double divisor = 1;
 };
 
+/// softmax / log_softmax along the middle dim of a contiguous (pre, len, post) tensor.
+struct SoftmaxGeom {
+  int64_t pre, len, post;
+};
+
 /// A 2-d convolution: input (N, C, H, W), weight (O, C / groups, kh, kw), output (N, O, OH, OW), PyTorch's
 /// stride, padding, dilation and groups.
 struct Conv2dGeom {
@@ -139,6 +144,8 @@ struct KernelTable {
   /// out (A * K elements, in's dtype) = the fold of in (A, R, K): numeric dtypes; floats accumulate in double,
   /// integers in their own type; rows fold in chunks of 16384 elements with 8 accumulators, in a fixed order.
   void (*reduce)(ReduceOp op, const ReduceGeom& g, const Tensor& out, const Tensor& in);
+  /// out = softmax (log: log_softmax) of x along len; both contiguous, one float dtype. A line's NaN makes it NaN.
+  void (*softmax)(bool log, const SoftmaxGeom& g, const Tensor& out, const Tensor& x);
   /// out (planes, OH, OW) = window sums of x (planes, H, W) / div, summed in double; contiguous float32/float64.
   void (*avg_pool2d)(const AvgPoolWindows& w, const Tensor& out, const Tensor& x);
   /// grad_input (planes, H, W), zeroed by the caller, += grad_output / div over each window.

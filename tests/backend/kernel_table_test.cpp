@@ -29,6 +29,7 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->rmsprop_step, nullptr);
     EXPECT_NE(t->adagrad_step, nullptr);
     EXPECT_NE(t->reduce, nullptr);
+    EXPECT_NE(t->softmax, nullptr);
     EXPECT_NE(t->max_pool2d, nullptr);
     EXPECT_NE(t->max_pool2d_backward, nullptr);
     EXPECT_NE(t->avg_pool2d, nullptr);
@@ -37,7 +38,7 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->conv2d_backward_input, nullptr);
     EXPECT_NE(t->conv2d_backward_weight, nullptr);
     // The struct holds exactly these entries after its name: a new kind added to KernelTable must be added here.
-    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 16 * sizeof(void (*)()));
+    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 17 * sizeof(void (*)()));
   }
 }
 
@@ -232,6 +233,52 @@ TEST(KernelTables, ReduceSumAndProdMatchPlainLoops) {
     EXPECT_EQ(out.data_ptr<int64_t>()[0], 6);
     EXPECT_EQ(out.data_ptr<int64_t>()[1], -10);
   }
+}
+
+// softmax and log_softmax: lines along the last dim and along a middle dim (blocks of neighbouring lines), every
+// table bit-equal to the baseline and close to a plain double softmax; a NaN poisons only its own line.
+TEST(KernelTables, SoftmaxMatchesPlainLoops) {
+  const backend::SoftmaxGeom shapes[] = {{5, 10, 1}, {3, 7, 300}, {1, 1, 1}};
+  const KernelTable& base = cpu::kernel_table(cpu::Capability::Default);
+  for (const backend::SoftmaxGeom& g : shapes)
+    for (bool log : {false, true})
+      for (ScalarType dt : {kFloat32, kFloat64}) {
+        Tensor x = (randn({g.pre * g.len * g.post}) * 4).to(dt);
+        if (dt == kFloat32) {  // a NaN in the first line only
+          x.data_ptr<float>()[0] = NAN;
+        } else {
+          x.data_ptr<double>()[0] = NAN;
+        }
+        Tensor x64 = x.to(kFloat64);
+        const double* p = x64.data_ptr<double>();
+        std::vector<double> want(size_t(x.numel()));
+        for (int64_t i = 0; i < g.pre; ++i)
+          for (int64_t j = 0; j < g.post; ++j) {
+            auto at = [&](int64_t k) { return size_t((i * g.len + k) * g.post + j); };
+            double m = -INFINITY, s = 0;
+            for (int64_t k = 0; k < g.len; ++k) m = std::isnan(p[at(k)]) || p[at(k)] > m ? p[at(k)] : m;
+            for (int64_t k = 0; k < g.len; ++k) s += std::exp(p[at(k)] - m);
+            for (int64_t k = 0; k < g.len; ++k) want[at(k)] = log ? p[at(k)] - m - std::log(s) : std::exp(p[at(k)] - m) / s;
+          }
+        Tensor ref = empty_like(x);
+        base.softmax(log, g, ref, x);
+        for (const KernelTable* t : backend::registered_kernel_tables()) {
+          SCOPED_TRACE(std::string(t->name) + (log ? " log_softmax " : " softmax ") + std::to_string(g.pre) + "x" +
+                       std::to_string(g.len) + "x" + std::to_string(g.post) + " " + std::string(dtype_name(dt)));
+          Tensor out = empty_like(x);
+          t->softmax(log, g, out, x);
+          EXPECT_TRUE(same_bits(out, ref));
+          Tensor o64 = out.to(kFloat64);
+          for (size_t i = 0; i < want.size(); ++i) {
+            const double got = o64.data_ptr<double>()[i];
+            if (std::isnan(want[i])) {
+              EXPECT_TRUE(std::isnan(got)) << i;
+            } else {
+              EXPECT_NEAR(got, want[i], 1e-5 * (1 + std::abs(want[i]))) << i;
+            }
+          }
+        }
+      }
 }
 
 // The capability the CPU backend runs is the one NABLA_CPU_CAPABILITY asks for (ctest runs the fixture tests under

@@ -24,6 +24,7 @@ const backend::KernelTable& kernel_table() {
       .max_pool2d = &max_pool2d,
       .max_pool2d_backward = &max_pool2d_backward,
       .reduce = &reduce,
+      .softmax = &softmax,
       .avg_pool2d = &avg_pool2d,
       .avg_pool2d_backward = &avg_pool2d_backward,
       .conv2d = &conv2d,
