@@ -144,6 +144,11 @@ struct KernelTable {
   /// out (A * K elements, in's dtype) = the fold of in (A, R, K): numeric dtypes; floats accumulate in double,
   /// integers in their own type; rows fold in chunks of 16384 elements with 8 accumulators, in a fixed order.
   void (*reduce)(ReduceOp op, const ReduceGeom& g, const Tensor& out, const Tensor& in);
+  /// The best (max: largest, else smallest; NaN beats all; ties: the first) element of each of A contiguous rows of R
+  /// > 0 elements of in (g.K == 1): values (in's dtype; undefined: not written) and indices (int64). Any dtype.
+  void (*reduce_best)(bool max, const ReduceGeom& g, const Tensor& values, const Tensor& indices, const Tensor& in);
+  /// out[a] = whether all (else any) of row a of in (A rows of R, g.K == 1) is non-zero; out bool, or uint8.
+  void (*reduce_all_any)(bool all, const ReduceGeom& g, const Tensor& out, const Tensor& in);
   /// out = softmax (log: log_softmax) of x along len; both contiguous, one float dtype. A line's NaN makes it NaN.
   void (*softmax)(bool log, const SoftmaxGeom& g, const Tensor& out, const Tensor& x);
   /// out (planes, OH, OW) = window sums of x (planes, H, W) / div, summed in double; contiguous float32/float64.

@@ -61,13 +61,6 @@ Tensor tensor_from_values(const std::vector<V>& vals, IntArrayRef shape, ScalarT
   return out;
 }
 
-/// NaN test that compiles for integer types too.
-template <typename T>
-inline bool is_nan_value(T v) {
-  if constexpr (std::is_floating_point_v<T>) return std::isnan(v);
-  else return false;
-}
-
 /// The row length a reduction along `plan` folds, and the keep-shape broadcast helpers used by backward formulas.
 inline std::vector<int64_t> reduced_dims(const ReducePlan& plan) {
   std::vector<int64_t> d;

@@ -1,5 +1,7 @@
-// max, min (whole tensor, or along a dim with indices), argmax, argmin, all, any.
+// max, min (whole tensor, or along a dim with indices), argmax, argmin, all, any: shapes and autograd here, the
+// folds in the backend (backend/cpu/kernels/reduce_best.cpp).
 #include "autograd/record.h"
+#include "backend/kernels.h"
 #include "nabla/ops/reduce.h"
 #include "ops/reduce_common.h"
 
@@ -10,84 +12,17 @@ using autograd::variable_list;
 using ops::OpId;
 
 namespace {
-template <typename T>
-struct Best {
-  T value{};
-  int64_t index = 0;
-};
-
-// True when a should replace b as the running best; NaN beats everything (PyTorch propagates NaN), and ties keep
-// the earlier element, so indices are first occurrences.
-template <bool kMax, typename T>
-inline bool better(T a, T b) {
-  if (ops::is_nan_value(a)) return !ops::is_nan_value(b);
-  if (ops::is_nan_value(b)) return false;
-  if constexpr (kMax) return a > b;
-  else return a < b;
-}
-
-// Best value and its index inside each row of x reduced by plan (rows must be non-empty).
-template <bool kMax, typename T>
-std::vector<Best<T>> best_per_row(const Tensor& x, const ops::ReducePlan& plan) {
-  Tensor rows = ops::reduce_rows(x, plan);
-  return ops::fold_rows<Best<T>>(
-      rows.data_ptr<T>(), plan.outer, plan.inner,
-      [](int64_t, const T* p, int64_t n, int64_t start) {
-        // Pass 1 (vectorizable): the extreme value and whether there is a NaN; pass 2: its first index.
-        // 8 independent lanes so the compiler can keep them in vector registers.
-        T lane[8];
-        bool lane_nan[8];
-        for (int k = 0; k < 8; ++k) {
-          lane[k] = p[0];
-          lane_nan[k] = false;
-        }
-        int64_t i = 0;
-        for (; i + 8 <= n; i += 8) {
-          for (int k = 0; k < 8; ++k) {
-            const T v = p[i + k];
-            if constexpr (kMax) lane[k] = v > lane[k] ? v : lane[k];
-            else lane[k] = v < lane[k] ? v : lane[k];
-            if constexpr (std::is_floating_point_v<T>) lane_nan[k] |= v != v;
-          }
-        }
-        for (; i < n; ++i) {
-          const T v = p[i];
-          if constexpr (kMax) lane[0] = v > lane[0] ? v : lane[0];
-          else lane[0] = v < lane[0] ? v : lane[0];
-          if constexpr (std::is_floating_point_v<T>) lane_nan[0] |= v != v;
-        }
-        T m = lane[0];
-        bool nan = ops::is_nan_value(p[0]) || lane_nan[0];
-        for (int k = 1; k < 8; ++k) {
-          if constexpr (kMax) m = lane[k] > m ? lane[k] : m;
-          else m = lane[k] < m ? lane[k] : m;
-          nan = nan || lane_nan[k];
-        }
-        i = 0;
-        if (nan) {
-          while (!ops::is_nan_value(p[i])) ++i;
-        } else {
-          while (p[i] != m) ++i;
-        }
-        return Best<T>{p[i], start + i};
-      },
-      [](const Best<T>& a, const Best<T>& b) { return better<kMax>(b.value, a.value) ? b : a; });
-}
-
-// Values and int64 indices of the best element of each row.
+// Values and int64 indices of the best element of each reduced slice (the device's reduce_best kernel, over x with
+// the reduced dims moved innermost). values_too false: the indices only (argmax, argmin).
 template <bool kMax>
-std::pair<Tensor, Tensor> best_values_indices(const Tensor& x, const ops::ReducePlan& plan, const char* op) {
-  return NABLA_DISPATCH_ALL(x.dtype(), op, [&] {
-    auto best = best_per_row<kMax, scalar_t>(x, plan);
-    std::vector<scalar_t> v(best.size());
-    std::vector<int64_t> idx(best.size());
-    for (size_t i = 0; i < best.size(); ++i) {
-      v[i] = best[i].value;
-      idx[i] = best[i].index;
-    }
-    return std::make_pair(ops::tensor_from_values<scalar_t>(v, plan.out_shape, x.dtype()),
-                          ops::tensor_from_values<int64_t>(idx, plan.out_shape, kInt64));
-  });
+std::pair<Tensor, Tensor> best_values_indices(const Tensor& x, const ops::ReducePlan& plan, const char* op,
+                                              bool values_too = true) {
+  const Device dev = backend::common_device(op, {&x});
+  Tensor rows = ops::reduce_rows(x, plan);
+  Tensor values = values_too ? detail::make_empty(plan.out_shape, x.dtype(), dev) : Tensor();
+  Tensor indices = detail::make_empty(plan.out_shape, kInt64, dev);
+  backend::kernels(dev).reduce_best(kMax, backend::ReduceGeom{plan.outer, plan.inner, 1}, values, indices, rows);
+  return {values, indices};
 }
 
 void check_nonempty_whole(const Tensor& x, const char* op) {
@@ -159,26 +94,18 @@ Tensor arg_best(const Tensor& x, std::optional<int64_t> dim, bool keepdim, const
     check_nonempty_whole(x, op);
   }
   auto plan = ops::make_reduce_plan(x, dims, keepdim, op);
-  return best_values_indices<kMax>(x, plan, op).second;
+  return best_values_indices<kMax>(x, plan, op, /*values_too=*/false).second;
 }
 
 // all / any: bool results (uint8 for uint8 inputs, as PyTorch), inputs of any dtype.
 template <bool kAll>
 Tensor all_any(const Tensor& x, IntArrayRef dims, bool keepdim, const char* op) {
   auto plan = ops::make_reduce_plan(x, dims, keepdim, op);
+  const Device dev = backend::common_device(op, {&x});
   Tensor rows = ops::reduce_rows(x, plan);
-  std::vector<uint8_t> acc = NABLA_DISPATCH_ALL(x.dtype(), op, [&] {
-    return ops::fold_rows<uint8_t>(
-        rows.data_ptr<scalar_t>(), plan.outer, plan.inner,
-        [](int64_t, const scalar_t* p, int64_t n, int64_t) -> uint8_t {
-          for (int64_t i = 0; i < n; ++i)
-            if ((p[i] != scalar_t(0)) != kAll) return !kAll;
-          return kAll;
-        },
-        [](uint8_t a, uint8_t b) -> uint8_t { return kAll ? (a && b) : (a || b); });
-  });
-  if (x.dtype() == kUInt8) return ops::tensor_from_values<uint8_t>(acc, plan.out_shape, kUInt8);
-  return ops::tensor_from_values<bool>(acc, plan.out_shape, kBool);
+  Tensor out = detail::make_empty(plan.out_shape, x.dtype() == kUInt8 ? kUInt8 : kBool, dev);
+  backend::kernels(dev).reduce_all_any(kAll, backend::ReduceGeom{plan.outer, plan.inner, 1}, out, rows);
+  return out;
 }
 }  // namespace
 

@@ -29,6 +29,8 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->rmsprop_step, nullptr);
     EXPECT_NE(t->adagrad_step, nullptr);
     EXPECT_NE(t->reduce, nullptr);
+    EXPECT_NE(t->reduce_best, nullptr);
+    EXPECT_NE(t->reduce_all_any, nullptr);
     EXPECT_NE(t->softmax, nullptr);
     EXPECT_NE(t->max_pool2d, nullptr);
     EXPECT_NE(t->max_pool2d_backward, nullptr);
@@ -38,7 +40,7 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->conv2d_backward_input, nullptr);
     EXPECT_NE(t->conv2d_backward_weight, nullptr);
     // The struct holds exactly these entries after its name: a new kind added to KernelTable must be added here.
-    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 17 * sizeof(void (*)()));
+    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 19 * sizeof(void (*)()));
   }
 }
 
@@ -233,6 +235,56 @@ TEST(KernelTables, ReduceSumAndProdMatchPlainLoops) {
     EXPECT_EQ(out.data_ptr<int64_t>()[0], 6);
     EXPECT_EQ(out.data_ptr<int64_t>()[1], -10);
   }
+}
+
+// max/min with indices and all/any: rows shorter and longer than a fold chunk (the chunks' bests are combined), ties
+// (first index wins), NaN (wins, first NaN's index), float and int64; every table against plain loops.
+TEST(KernelTables, ReduceBestAndAllAnyMatchPlainLoops) {
+  for (int64_t R : {int64_t(9), int64_t(40000)})
+    for (ScalarType dt : {kFloat32, kInt64}) {
+      const int64_t A = 3;
+      Tensor in = randint(-5, 6, {A * R}, TensorOptions().dtype(kInt64)).to(dt);  // many ties
+      if (dt == kFloat32) in.data_ptr<float>()[R + R / 2] = NAN, in.data_ptr<float>()[R + R - 1] = NAN;  // row 1
+      Tensor in64 = in.to(kFloat64);
+      const double* p = in64.data_ptr<double>();
+      for (bool max : {true, false})
+        for (const KernelTable* t : backend::registered_kernel_tables()) {
+          SCOPED_TRACE(std::string(t->name) + (max ? " max R=" : " min R=") + std::to_string(R) + " " +
+                       std::string(dtype_name(dt)));
+          Tensor values = empty({A}, TensorOptions().dtype(dt)), indices = empty({A}, TensorOptions().dtype(kInt64));
+          t->reduce_best(max, backend::ReduceGeom{A, R, 1}, values, indices, in);
+          Tensor v64 = values.to(kFloat64);
+          for (int64_t a = 0; a < A; ++a) {
+            int64_t want = 0;
+            for (int64_t r = 1; r < R; ++r) {
+              const double v = p[a * R + r], b = p[a * R + want];
+              if (std::isnan(b)) break;
+              if (std::isnan(v) || (max ? v > b : v < b)) want = r;
+            }
+            EXPECT_EQ(indices.data_ptr<int64_t>()[a], want) << "row " << a;
+            const double got = v64.data_ptr<double>()[a];
+            if (std::isnan(p[a * R + want])) EXPECT_TRUE(std::isnan(got));
+            else EXPECT_EQ(got, p[a * R + want]);
+          }
+          Tensor only = empty({A}, TensorOptions().dtype(kInt64));
+          t->reduce_best(max, backend::ReduceGeom{A, R, 1}, Tensor(), only, in);
+          EXPECT_TRUE(same_bits(only, indices));
+        }
+      for (const KernelTable* t : backend::registered_kernel_tables())
+        for (bool all : {true, false}) {
+          Tensor out = empty({A}, TensorOptions().dtype(kBool));
+          // constant rows: all ones for all (true), all zeros for any (false)
+          Tensor x = all ? ones({A * R}, TensorOptions().dtype(dt)) : zeros({A * R}, TensorOptions().dtype(dt));
+          t->reduce_all_any(all, backend::ReduceGeom{A, R, 1}, out, in);
+          for (int64_t a = 0; a < A; ++a) {
+            bool want = all;
+            for (int64_t r = 0; r < R; ++r) want = all ? (want && p[a * R + r] != 0) : (want || p[a * R + r] != 0);
+            EXPECT_EQ(out.data_ptr<bool>()[a], want) << (all ? "all" : "any") << " row " << a;
+          }
+          t->reduce_all_any(all, backend::ReduceGeom{A, R, 1}, out, x);
+          for (int64_t a = 0; a < A; ++a) EXPECT_EQ(out.data_ptr<bool>()[a], all) << "constant rows";
+        }
+    }
 }
 
 // softmax and log_softmax: lines along the last dim and along a middle dim (blocks of neighbouring lines), every

@@ -21,6 +21,9 @@ void max_pool2d(const backend::Pool2dGeom& g, const Tensor& out, const Tensor& i
 void max_pool2d_backward(const backend::Pool2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
                          const Tensor& indices);
 void reduce(backend::ReduceOp op, const backend::ReduceGeom& g, const Tensor& out, const Tensor& in);
+void reduce_best(bool max, const backend::ReduceGeom& g, const Tensor& values, const Tensor& indices,
+                 const Tensor& in);
+void reduce_all_any(bool all, const backend::ReduceGeom& g, const Tensor& out, const Tensor& in);
 void softmax(bool log, const backend::SoftmaxGeom& g, const Tensor& out, const Tensor& x);
 void avg_pool2d(const backend::AvgPoolWindows& w, const Tensor& out, const Tensor& x);
 void avg_pool2d_backward(const backend::AvgPoolWindows& w, const Tensor& grad_input, const Tensor& grad_output);

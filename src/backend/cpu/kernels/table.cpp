@@ -24,6 +24,8 @@ const backend::KernelTable& kernel_table() {
       .max_pool2d = &max_pool2d,
       .max_pool2d_backward = &max_pool2d_backward,
       .reduce = &reduce,
+      .reduce_best = &reduce_best,
+      .reduce_all_any = &reduce_all_any,
       .softmax = &softmax,
       .avg_pool2d = &avg_pool2d,
       .avg_pool2d_backward = &avg_pool2d_backward,
