@@ -83,7 +83,10 @@ struct AvgPoolWindows {
 /// Reductions over a contiguous input viewed as (A, R, K): out[a * K + k] folds in[a][r][k] over r in order. The op
 /// arranges the layout: the reduced dims moved innermost by a contiguous copy (rows: K == 1), or left in place when
 /// they form one block between kept dims (columns: K > 1, sum over the batch of a gradient, say).
-#define NABLA_REDUCE_OPS(X) X(Sum) X(Prod)
+/// Var, Std, Norm and LogSumExp: floating dtypes, rows only (K == 1), in double inside: Var/Std divide the squared
+/// deviations from the row mean by `divisor` (N - correction; 0 gives nan); Norm's order is `p` (0: count of
+/// non-zeros, +-inf: max/min of |x|); LogSumExp subtracts the row max first (0 when it is infinite).
+#define NABLA_REDUCE_OPS(X) X(Sum) X(Prod) X(Var) X(Std) X(Norm) X(LogSumExp)
 enum class ReduceOp : uint8_t {
 #define NABLA_ENUM_ENTRY(n) n,
   NABLA_REDUCE_OPS(NABLA_ENUM_ENTRY) kCount
@@ -94,7 +97,8 @@ const char* op_name(ReduceOp op);
 struct ReduceGeom {
   int64_t A, R, K;
   bool divide = false;  ///< mean: the accumulator is divided by `divisor` before rounding to out's dtype (0 / 0: nan)
-  double divisor = 1;
+  double divisor = 1;   ///< mean, Var, Std
+  double p = 2;         ///< Norm
 };
 
 /// softmax / log_softmax along the middle dim of a contiguous (pre, len, post) tensor.

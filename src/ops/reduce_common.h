@@ -1,7 +1,7 @@
 #pragma once
 // Shared plumbing of reductions: which dims, the output shape, and the layout the kernels fold (the reduced dims
-// moved innermost by one contiguous copy when needed, or left as a block of columns). The fold loops themselves are
-// the backend's (backend/cpu/reduce_loops.h; sum, mean and prod go through KernelTable::reduce).
+// moved innermost by one contiguous copy when needed, or left as a block of columns). The folds are the backend's
+// (KernelTable::reduce, reduce_best, reduce_all_any, softmax).
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -13,11 +13,6 @@
 #include "ops/elementwise_common.h"
 
 namespace nabla::ops {
-
-// The loops not yet behind KernelTable (min/max, the statistics, softmax) call these directly.
-using cpu::fold_rows;
-using cpu::kReduceChunk;
-using cpu::sum_of;
 
 struct ReducePlan {
   std::vector<bool> reduced;          // per input dim
@@ -51,15 +46,6 @@ Tensor reduce_kernel(const Tensor& x_in, const ReducePlan& plan, ScalarType out_
 /// contiguous columns at once is far faster than transposing (sum over the batch dim of a gradient, say).
 using ColumnLayout = cpu::ColumnLayout;
 std::optional<ColumnLayout> column_layout(const Tensor& x, const ReducePlan& plan);
-
-/// A new tensor of `shape` and `dtype` filled from vals (converted with static_cast).
-template <typename R, typename V>
-Tensor tensor_from_values(const std::vector<V>& vals, IntArrayRef shape, ScalarType dtype) {
-  Tensor out = detail::make_empty(shape, dtype);
-  R* dst = out.data_ptr<R>();
-  for (size_t i = 0; i < vals.size(); ++i) dst[i] = static_cast<R>(vals[i]);
-  return out;
-}
 
 /// The row length a reduction along `plan` folds, and the keep-shape broadcast helpers used by backward formulas.
 inline std::vector<int64_t> reduced_dims(const ReducePlan& plan) {

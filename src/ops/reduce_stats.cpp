@@ -1,8 +1,9 @@
-// var, std, norm and logsumexp.
+// var, std, norm and logsumexp: shapes and autograd here, the folds in the backend (KernelTable::reduce).
 #include <cmath>
 #include <limits>
 
 #include "autograd/record.h"
+#include "backend/kernels.h"
 #include "nabla/ops/reduce.h"
 #include "ops/reduce_common.h"
 
@@ -13,32 +14,14 @@ using autograd::variable_list;
 using ops::OpId;
 
 namespace {
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-double sum_chunk_combine(double a, double b) { return a + b; }
-
-// var (or std when take_sqrt) along plan; two passes per row (mean, then squared deviations) in double.
-Tensor var_forward(const Tensor& x, const ops::ReducePlan& plan, double divisor, bool take_sqrt, const char* op) {
+// A statistic of x along plan by the device's reduce kernel, over x with the reduced dims moved innermost.
+Tensor stat_forward(backend::ReduceOp op, const Tensor& x, const ops::ReducePlan& plan, double divisor = 1,
+                    double p = 2) {
+  const Device dev = backend::common_device(backend::op_name(op), {&x});
   Tensor rows = ops::reduce_rows(x, plan);
-  return NABLA_DISPATCH_FLOATING(x.dtype(), op, [&] {
-    const scalar_t* src = rows.data_ptr<scalar_t>();
-    auto sums = ops::fold_rows<double>(
-        src, plan.outer, plan.inner,
-        [](int64_t, const scalar_t* p, int64_t n, int64_t) {
-          return ops::sum_of(p, n, [](scalar_t v) { return double(v); });
-        },
-        sum_chunk_combine);
-    for (double& s : sums) s /= double(plan.inner);
-    auto ss = ops::fold_rows<double>(
-        src, plan.outer, plan.inner,
-        [&sums](int64_t o, const scalar_t* p, int64_t n, int64_t) {
-          const double m = sums[size_t(o)];
-          return ops::sum_of(p, n, [m](scalar_t v) { return (double(v) - m) * (double(v) - m); });
-        },
-        sum_chunk_combine);
-    for (double& v : ss) v = take_sqrt ? std::sqrt(v / divisor) : v / divisor;  // divisor 0: nan, as PyTorch
-    return ops::tensor_from_values<scalar_t>(ss, plan.out_shape, x.dtype());
-  });
+  Tensor out = detail::make_empty(plan.out_shape, x.dtype(), dev);
+  backend::kernels(dev).reduce(op, backend::ReduceGeom{plan.outer, plan.inner, 1, false, divisor, p}, out, rows);
+  return out;
 }
 
 Tensor var_std(const Tensor& x, IntArrayRef dims_in, bool unbiased, bool keepdim, bool is_std) {
@@ -48,7 +31,7 @@ Tensor var_std(const Tensor& x, IntArrayRef dims_in, bool unbiased, bool keepdim
   std::vector<int64_t> dims = dims_in.vec();
   auto plan = ops::make_reduce_plan(x, dims, keepdim, op);
   const double divisor = std::max<double>(0.0, double(plan.inner) - (unbiased ? 1.0 : 0.0));
-  Tensor out = var_forward(x, plan, divisor, is_std, op);
+  Tensor out = stat_forward(is_std ? backend::ReduceOp::Std : backend::ReduceOp::Var, x, plan, divisor);
   if (autograd::needs_grad(x)) {
     if (is_std) {
       // d std = g * (x - mean) / (std * divisor); 0 where std == 0 (as PyTorch's masked_fill).
@@ -69,39 +52,6 @@ Tensor var_std(const Tensor& x, IntArrayRef dims_in, bool unbiased, bool keepdim
     }
   }
   return out;
-}
-
-// p-norm along plan: p = 0 counts non-zeros, +-inf are max/min of |x|, else (sum |x|^p)^(1/p).
-Tensor norm_forward(const Tensor& x, const ops::ReducePlan& plan, double p) {
-  Tensor rows = ops::reduce_rows(x, plan);
-  return NABLA_DISPATCH_FLOATING(x.dtype(), "norm", [&] {
-    const bool is_max = p == kInf, is_min = p == -kInf;
-    auto acc = ops::fold_rows<double>(
-        rows.data_ptr<scalar_t>(), plan.outer, plan.inner,
-        [=](int64_t, const scalar_t* ptr, int64_t n, int64_t) {
-          if (p == 1) return ops::sum_of(ptr, n, [](scalar_t v) { return std::abs(double(v)); });
-          if (p == 2) return ops::sum_of(ptr, n, [](scalar_t v) { return double(v) * double(v); });
-          double a = is_min ? kInf : 0.0;
-          for (int64_t i = 0; i < n; ++i) {
-            const double v = std::abs(double(ptr[i]));
-            if (is_max) a = (std::isnan(v) || v > a) ? v : a;
-            else if (is_min) a = (std::isnan(v) || v < a) ? v : a;
-            else if (p == 0) a += v != 0 ? 1.0 : 0.0;
-            else a += std::pow(v, p);
-          }
-          return a;
-        },
-        [=](double a, double b) {
-          if (is_max) return (std::isnan(b) || b > a) ? b : a;
-          if (is_min) return (std::isnan(b) || b < a) ? b : a;
-          return a + b;
-        });
-    for (double& v : acc) {
-      if (p == 2) v = std::sqrt(v);
-      else if (!is_max && !is_min && p != 0 && p != 1) v = std::pow(v, 1.0 / p);
-    }
-    return ops::tensor_from_values<scalar_t>(acc, plan.out_shape, x.dtype());
-  });
 }
 
 // Gradient of the p-norm (PyTorch's norm_backward): 0 where the norm is 0.
@@ -139,7 +89,7 @@ Tensor norm_impl(const Tensor& x, const Scalar& p_s, IntArrayRef dims_in, bool k
   NABLA_CHECK(!std::isnan(p), "norm: p must be a number, got nan");
   std::vector<int64_t> dims = dims_in.vec();
   auto plan = ops::make_reduce_plan(x, dims, keepdim, "norm");
-  Tensor out = norm_forward(x, plan, p);
+  Tensor out = stat_forward(backend::ReduceOp::Norm, x, plan, 1, p);
   if (autograd::needs_grad(x)) {
     record(OpId::Norm, {x}, out,
            [sx = SavedVariable(x), sy = SavedVariable(out, true), p, dims, keep = plan.keep_shape](
@@ -168,28 +118,7 @@ Tensor logsumexp(const Tensor& x0, IntArrayRef dims_in, bool keepdim) {
   Tensor x = ops::as_dtype(x0, ops::float_compute_type(x0.dtype()));  // int inputs compute in float, as PyTorch
   std::vector<int64_t> dims = dims_in.vec();
   auto plan = ops::make_reduce_plan(x, dims, keepdim, "logsumexp");
-  Tensor rows = ops::reduce_rows(x, plan);
-  Tensor out = NABLA_DISPATCH_FLOATING(x.dtype(), "logsumexp", [&] {
-    const scalar_t* src = rows.data_ptr<scalar_t>();
-    auto shift = ops::fold_rows<double>(
-        src, plan.outer, plan.inner,
-        [](int64_t, const scalar_t* p, int64_t n, int64_t) {
-          double a = -kInf;
-          for (int64_t i = 0; i < n; ++i) a = (std::isnan(double(p[i])) || double(p[i]) > a) ? double(p[i]) : a;
-          return a;
-        },
-        [](double a, double b) { return (std::isnan(b) || b > a) ? b : a; });
-    for (double& m : shift) m = std::isinf(m) ? 0.0 : m;
-    auto s = ops::fold_rows<double>(
-        src, plan.outer, plan.inner,
-        [&shift](int64_t o, const scalar_t* p, int64_t n, int64_t) {
-          const double m = shift[size_t(o)];
-          return ops::sum_of(p, n, [m](scalar_t v) { return std::exp(double(v) - m); });
-        },
-        sum_chunk_combine);
-    for (size_t o = 0; o < s.size(); ++o) s[o] = std::log(s[o]) + shift[o];
-    return ops::tensor_from_values<scalar_t>(s, plan.out_shape, x.dtype());
-  });
+  Tensor out = stat_forward(backend::ReduceOp::LogSumExp, x, plan);
   if (autograd::needs_grad(x0)) {
     // d/dx = g * exp(x - y)
     record(OpId::LogSumExp, {x0}, out,

@@ -227,6 +227,21 @@ TEST(KernelTables, ReduceSumAndProdMatchPlainLoops) {
         }
       }
     }
+  // The statistics: every table gives the baseline's bits, on rows longer than a fold chunk.
+  Tensor x = randn({2 * 40000}).to(kFloat64);
+  for (backend::ReduceOp op : {backend::ReduceOp::Var, backend::ReduceOp::Std, backend::ReduceOp::Norm,
+                               backend::ReduceOp::LogSumExp})
+    for (double p : {2.0, 3.0, double(INFINITY)}) {
+      const ReduceGeom g{2, 40000, 1, false, 39999, p};
+      Tensor ref = empty({2}, TensorOptions().dtype(kFloat64));
+      base.reduce(op, g, ref, x);
+      EXPECT_TRUE(std::isfinite(ref.data_ptr<double>()[0]));
+      for (const KernelTable* t : backend::registered_kernel_tables()) {
+        Tensor out = empty_like(ref);
+        t->reduce(op, g, out, x);
+        EXPECT_TRUE(same_bits(out, ref)) << t->name << " " << backend::op_name(op) << " p=" << p;
+      }
+    }
   // Products of small integers are exact.
   Tensor v = tensor(std::vector<double>{1, 2, 3, -1, 2, 5}, TensorOptions().dtype(kFloat64)).to(kInt64);
   for (const KernelTable* t : backend::registered_kernel_tables()) {
