@@ -106,6 +106,14 @@ struct SoftmaxGeom {
   int64_t pre, len, post;
 };
 
+/// C = alpha op(A) op(B) + beta C for `batch` matrices (BLAS's conventions, row-major): operand b of A starts at
+/// A's first element + b * stride_a, and so on; beta == 0 overwrites C without reading it.
+struct GemmArgs {
+  bool trans_a, trans_b;
+  int64_t batch, M, N, K;
+  int64_t lda, stride_a, ldb, stride_b, ldc, stride_c;
+};
+
 /// A 2-d convolution: input (N, C, H, W), weight (O, C / groups, kh, kw), output (N, O, OH, OW), PyTorch's
 /// stride, padding, dilation and groups.
 struct Conv2dGeom {
@@ -153,6 +161,11 @@ struct KernelTable {
   void (*reduce_best)(bool max, const ReduceGeom& g, const Tensor& values, const Tensor& indices, const Tensor& in);
   /// out[a] = whether all (else any) of row a of in (A rows of R, g.K == 1) is non-zero; out bool, or uint8.
   void (*reduce_all_any)(bool all, const ReduceGeom& g, const Tensor& out, const Tensor& in);
+  /// c, a, b: tensors of one numeric dtype whose data_ptr() is each operand's first element (the layout is g's).
+  void (*gemm)(const GemmArgs& g, const Scalar& alpha, const Scalar& beta, const Tensor& c, const Tensor& a,
+               const Tensor& b);
+  /// out (0-dim) = sum of a[i] b[i] over two 1-D tensors of one numeric dtype (any strides).
+  void (*dot)(const Tensor& out, const Tensor& a, const Tensor& b);
   /// out = softmax (log: log_softmax) of x along len; both contiguous, one float dtype. A line's NaN makes it NaN.
   void (*softmax)(bool log, const SoftmaxGeom& g, const Tensor& out, const Tensor& x);
   /// out (planes, OH, OW) = window sums of x (planes, H, W) / div, summed in double; contiguous float32/float64.

@@ -1,8 +1,8 @@
 // mm, bmm, addmm, dot and matmul (torch.matmul's rules, composed of the others plus views).
-// Forward kernels run on raw data through cpu::gemm; strided (transposed) operands reach BLAS without a copy.
+// Forward kernels are the device's gemm and dot (KernelTable); strided (transposed) operands reach BLAS without a copy.
 // Backward formulas are written with these same differentiable ops, so second derivatives work.
 #include "autograd/record.h"
-#include "backend/cpu/gemm.h"
+#include "backend/kernels.h"
 #include "nabla/ops/linalg.h"
 #include "ops/elementwise_common.h"
 
@@ -41,7 +41,7 @@ MatOperand mat_operand(const Tensor& t) {
     return m;
   }
   // Neither dim is unit-stride (or a dim is expanded): one contiguous copy, outside the graph.
-  m.storage = detail::make_empty(t.sizes(), t.dtype());
+  m.storage = detail::make_empty(t.sizes(), t.dtype(), t.device());
   backend::copy_cast(m.storage, t);
   m.ld = std::max<int64_t>(1, c);
   m.batch_stride = d == 3 ? r * c : 0;
@@ -56,14 +56,10 @@ void gemm_into(const Tensor& out, const Tensor& a, const Tensor& b, const Scalar
   const int64_t M = out.size(d - 2), N = out.size(d - 1), K = a.size(d - 1);
   if (out.numel() == 0) return;
   MatOperand ma = mat_operand(a), mb = mat_operand(b);
-  NABLA_DISPATCH_NUMERIC(out.dtype(), op, [&] {
-    const scalar_t al = alpha.to<scalar_t>(), be = beta.to<scalar_t>();
-    const scalar_t* pa = static_cast<const scalar_t*>(ma.storage.data_ptr());
-    const scalar_t* pb = static_cast<const scalar_t*>(mb.storage.data_ptr());
-    scalar_t* pc = static_cast<scalar_t*>(out.data_ptr());
-    cpu::gemm_batched<scalar_t>(ma.trans, mb.trans, batch, M, N, K, al, pa, ma.ld, ma.batch_stride, pb, mb.ld,
-                                mb.batch_stride, be, pc, N, M * N);
-  });
+  const Device dev = backend::common_device(op, {&out, &ma.storage, &mb.storage});
+  const backend::GemmArgs g{ma.trans, mb.trans,      batch, M, N, K, ma.ld, ma.batch_stride,
+                            mb.ld,    mb.batch_stride, N,   M * N};
+  backend::kernels(dev).gemm(g, alpha, beta, out, ma.storage, mb.storage);
 }
 
 void check_defined(const Tensor& a, const Tensor& b, const char* op) {
@@ -200,11 +196,9 @@ Tensor dot(const Tensor& a, const Tensor& b) {
   NABLA_CHECK(a.size(0) == b.size(0), "dot: inconsistent tensor size, expected tensors ", a.sizes().vec(), " and ",
               b.sizes().vec(), " to have the same number of elements (", a.size(0), " != ", b.size(0), ")");
   check_dtypes(a, b, "dot");
-  Tensor out = detail::make_empty({}, a.dtype());
-  NABLA_DISPATCH_NUMERIC(a.dtype(), "dot", [&] {
-    out.data_ptr<scalar_t>()[0] = cpu::dot<scalar_t>(a.size(0), static_cast<const scalar_t*>(a.data_ptr()), a.stride(0),
-                                                     static_cast<const scalar_t*>(b.data_ptr()), b.stride(0));
-  });
+  const Device dev = backend::common_device("dot", {&a, &b});
+  Tensor out = detail::make_empty({}, a.dtype(), dev);
+  backend::kernels(dev).dot(out, a, b);
   if (autograd::needs_grad(a, b)) {
     const bool ga = a.requires_grad(), gb = b.requires_grad();
     record(OpId::Dot, {a, b}, out,

@@ -31,6 +31,8 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->reduce, nullptr);
     EXPECT_NE(t->reduce_best, nullptr);
     EXPECT_NE(t->reduce_all_any, nullptr);
+    EXPECT_NE(t->gemm, nullptr);
+    EXPECT_NE(t->dot, nullptr);
     EXPECT_NE(t->softmax, nullptr);
     EXPECT_NE(t->max_pool2d, nullptr);
     EXPECT_NE(t->max_pool2d_backward, nullptr);
@@ -40,7 +42,7 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->conv2d_backward_input, nullptr);
     EXPECT_NE(t->conv2d_backward_weight, nullptr);
     // The struct holds exactly these entries after its name: a new kind added to KernelTable must be added here.
-    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 19 * sizeof(void (*)()));
+    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 21 * sizeof(void (*)()));
   }
 }
 
@@ -300,6 +302,35 @@ TEST(KernelTables, ReduceBestAndAllAnyMatchPlainLoops) {
           for (int64_t a = 0; a < A; ++a) EXPECT_EQ(out.data_ptr<bool>()[a], all) << "constant rows";
         }
     }
+}
+
+// gemm (transposed operands, a batch, beta) and dot (strided) against plain loops, every table.
+TEST(KernelTables, GemmAndDotMatchPlainLoops) {
+  const int64_t B = 2, M = 5, N = 7, K = 11;
+  Tensor a = randn({B, K, M}, TensorOptions().dtype(kFloat64));  // used transposed: op(A) is (M, K)
+  Tensor b = randn({B, K, N}, TensorOptions().dtype(kFloat64));
+  Tensor c0 = randn({B, M, N}, TensorOptions().dtype(kFloat64));
+  const double* pa = a.data_ptr<double>();
+  const double* pb = b.data_ptr<double>();
+  for (const KernelTable* t : backend::registered_kernel_tables()) {
+    SCOPED_TRACE(t->name);
+    Tensor c = c0.clone();
+    t->gemm(backend::GemmArgs{true, false, B, M, N, K, M, K * M, N, K * N, N, M * N}, 2.0, 0.5, c, a, b);
+    for (int64_t z = 0; z < B; ++z)
+      for (int64_t i = 0; i < M; ++i)
+        for (int64_t j = 0; j < N; ++j) {
+          double s = 0;
+          for (int64_t k = 0; k < K; ++k) s += pa[z * K * M + k * M + i] * pb[z * K * N + k * N + j];
+          const double want = 2.0 * s + 0.5 * c0.data_ptr<double>()[(z * M + i) * N + j];
+          EXPECT_NEAR(c.data_ptr<double>()[(z * M + i) * N + j], want, 1e-12 * (1 + std::abs(want)));
+        }
+    Tensor out = empty({}, TensorOptions().dtype(kFloat64));
+    Tensor col = a.select(0, 0).select(1, 2);  // K elements with stride M
+    t->dot(out, col, col);
+    double want = 0;
+    for (int64_t k = 0; k < K; ++k) want += pa[k * M + 2] * pa[k * M + 2];
+    EXPECT_NEAR(out.data_ptr<double>()[0], want, 1e-12 * want);
+  }
 }
 
 // softmax and log_softmax: lines along the last dim and along a middle dim (blocks of neighbouring lines), every

@@ -24,6 +24,9 @@ void reduce(backend::ReduceOp op, const backend::ReduceGeom& g, const Tensor& ou
 void reduce_best(bool max, const backend::ReduceGeom& g, const Tensor& values, const Tensor& indices,
                  const Tensor& in);
 void reduce_all_any(bool all, const backend::ReduceGeom& g, const Tensor& out, const Tensor& in);
+void gemm_op(const backend::GemmArgs& g, const Scalar& alpha, const Scalar& beta, const Tensor& c, const Tensor& a,
+             const Tensor& b);
+void dot_op(const Tensor& out, const Tensor& a, const Tensor& b);
 void softmax(bool log, const backend::SoftmaxGeom& g, const Tensor& out, const Tensor& x);
 void avg_pool2d(const backend::AvgPoolWindows& w, const Tensor& out, const Tensor& x);
 void avg_pool2d_backward(const backend::AvgPoolWindows& w, const Tensor& grad_input, const Tensor& grad_output);

@@ -26,6 +26,8 @@ const backend::KernelTable& kernel_table() {
       .reduce = &reduce,
       .reduce_best = &reduce_best,
       .reduce_all_any = &reduce_all_any,
+      .gemm = &gemm_op,
+      .dot = &dot_op,
       .softmax = &softmax,
       .avg_pool2d = &avg_pool2d,
       .avg_pool2d_backward = &avg_pool2d_backward,
