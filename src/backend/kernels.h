@@ -114,6 +114,11 @@ struct GemmArgs {
   int64_t lda, stride_a, ldb, stride_b, ldc, stride_c;
 };
 
+/// index_select / index_add along one dim: a contiguous (outer, n, inner) tensor and k indices into n.
+struct IndexGeom {
+  int64_t outer, n, k, inner;
+};
+
 /// A 2-d convolution: input (N, C, H, W), weight (O, C / groups, kh, kw), output (N, O, OH, OW), PyTorch's
 /// stride, padding, dilation and groups.
 struct Conv2dGeom {
@@ -166,6 +171,15 @@ struct KernelTable {
                const Tensor& b);
   /// out (0-dim) = sum of a[i] b[i] over two 1-D tensors of one numeric dtype (any strides).
   void (*dot)(const Tensor& out, const Tensor& a, const Tensor& b);
+  /// The index ops; `index` is int64, contiguous and in range (the op checks). out (outer, k, inner) = the rows of x
+  /// (outer, n, inner, contiguous) at index; any dtype.
+  void (*index_select)(const IndexGeom& g, const Tensor& out, const Tensor& x, const Tensor& index);
+  /// out (outer, n, inner), zeroed by the caller, += src (outer, k, inner, contiguous) at index; numeric dtypes.
+  void (*index_add)(const IndexGeom& g, const Tensor& out, const Tensor& src, const Tensor& index);
+  /// out (contiguous, index's shape)[p] = x[p with dim replaced by index[p]] (x any strides); any dtype.
+  void (*gather)(int64_t dim, const Tensor& out, const Tensor& x, const Tensor& index);
+  /// out (contiguous, zeroed by the caller)[p with dim replaced by index[p]] += src[p] (src any strides); numeric.
+  void (*scatter_add)(int64_t dim, const Tensor& out, const Tensor& src, const Tensor& index);
   /// out = softmax (log: log_softmax) of x along len; both contiguous, one float dtype. A line's NaN makes it NaN.
   void (*softmax)(bool log, const SoftmaxGeom& g, const Tensor& out, const Tensor& x);
   /// out (planes, OH, OW) = window sums of x (planes, H, W) / div, summed in double; contiguous float32/float64.

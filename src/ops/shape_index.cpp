@@ -1,7 +1,5 @@
 // Copying index ops: index_select and gather, and their differentiable backwards (index_add and scatter_add
-// into zeros; duplicate indices accumulate).
-#include <cstring>
-
+// into zeros; duplicate indices accumulate): checks and autograd here, the loops in backend/cpu/kernels/index.cpp.
 #include "backend/kernels.h"
 #include "nabla/ops/factory.h"
 #include "ops/shape_common.h"
@@ -34,19 +32,6 @@ void check_range(const int64_t* idx, int64_t n, int64_t size, int64_t dim, const
   }
 }
 
-// Calls fn(pos) for every multi-index of `shape` in row-major order (once for a 0-dim shape).
-template <typename F>
-void for_each_position(IntArrayRef shape, F fn) {
-  const int64_t n = detail::shape_numel(shape);
-  std::vector<int64_t> pos(shape.size(), 0);
-  for (int64_t i = 0; i < n; ++i) {
-    fn(pos, i);
-    for (size_t d = shape.size(); d-- > 0;) {
-      if (++pos[d] < shape[d]) break;
-      pos[d] = 0;
-    }
-  }
-}
 }  // namespace
 
 namespace ops {
@@ -78,14 +63,9 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
                 inner = prod(x.sizes(), size_t(d) + 1, size_t(x.dim()));
   std::vector<int64_t> out_shape = x.sizes().vec();
   out_shape[size_t(d)] = k;
-  Tensor out = detail::make_empty(out_shape, x.dtype());
-  const size_t row = size_t(inner) * x.element_size();
-  const char* src = static_cast<const char*>(xc.data_ptr());
-  char* dst = static_cast<char*>(out.data_ptr());
-  if (row > 0) {
-    for (int64_t o = 0; o < outer; ++o)
-      for (int64_t j = 0; j < k; ++j) std::memcpy(dst + (o * k + j) * row, src + (o * n + ip[j]) * row, row);
-  }
+  const Device dev = backend::common_device("index_select", {&xc, &idx});
+  Tensor out = detail::make_empty(out_shape, x.dtype(), dev);
+  backend::kernels(dev).index_select(backend::IndexGeom{outer, n, k, inner}, out, xc, idx);
   if (autograd::needs_grad(x)) {
     record(OpId::IndexSelect, {x}, out, [in_shape = x.sizes().vec(), d, idx](const variable_list& g) -> variable_list {
       return {ops::index_add_into_zeros(in_shape, d, idx, g[0])};
@@ -109,19 +89,9 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   const int64_t dsize = x.dim() == 0 ? 1 : x.size(d);
   const int64_t dstride = x.dim() == 0 ? 0 : x.stride(d);
   check_range(ip, idx.numel(), dsize, d, "gather");
-  Tensor out = detail::make_empty(index.sizes(), x.dtype());
-  const std::vector<int64_t> xs = x.strides().vec();
-  const bool same_rank = index.dim() == x.dim();
-  NABLA_DISPATCH_ALL(x.dtype(), "gather", [&] {
-    const scalar_t* src = static_cast<const scalar_t*>(x.data_ptr());
-    scalar_t* dst = out.data_ptr<scalar_t>();
-    for_each_position(index.sizes(), [&](const std::vector<int64_t>& pos, int64_t i) {
-      int64_t off = ip[i] * dstride;
-      if (same_rank)
-        for (size_t k = 0; k < pos.size(); ++k) off += int64_t(k) == d ? 0 : pos[k] * xs[k];
-      dst[i] = src[off];
-    });
-  });
+  const Device dev = backend::common_device("gather", {&x, &idx});
+  Tensor out = detail::make_empty(index.sizes(), x.dtype(), dev);
+  backend::kernels(dev).gather(d, out, x, idx);
   if (autograd::needs_grad(x)) {
     record(OpId::Gather, {x}, out, [in_shape = x.sizes().vec(), d, idx](const variable_list& g) -> variable_list {
       return {ops::scatter_add_into_zeros(in_shape, d, idx, g[0])};
@@ -139,20 +109,12 @@ Tensor index_add_into_zeros(IntArrayRef shape, int64_t dim, const Tensor& index,
   check_range(ip, k, n, dim, "index_add");
   NABLA_CHECK(src.dim() == int64_t(shape.size()) && src.size(dim) == k, "index_add: source sizes ", src.sizes().vec(),
               " do not match ", k, " indices into shape ", shape.vec(), " at dimension ", dim);
-  Tensor out = detail::make_empty(shape, src.dtype());
+  const Device dev = backend::common_device("index_add", {&src, &idx});
+  Tensor out = detail::make_empty(shape, src.dtype(), dev);
   backend::fill(out, 0);
   Tensor sc = contiguous(detail::make_alias(src));
   const int64_t outer = prod(shape, 0, size_t(dim)), inner = prod(shape, size_t(dim) + 1, shape.size());
-  NABLA_DISPATCH_NUMERIC(src.dtype(), "index_add", [&] {
-    const scalar_t* s = sc.data_ptr<scalar_t>();
-    scalar_t* o = out.data_ptr<scalar_t>();
-    for (int64_t a = 0; a < outer; ++a)
-      for (int64_t j = 0; j < k; ++j) {
-        scalar_t* dr = o + (a * n + ip[j]) * inner;
-        const scalar_t* sr = s + (a * k + j) * inner;
-        for (int64_t i = 0; i < inner; ++i) dr[i] += sr[i];
-      }
-  });
+  backend::kernels(dev).index_add(backend::IndexGeom{outer, n, k, inner}, out, sc, idx);
   if (autograd::needs_grad(src)) {
     record(OpId::IndexAdd, {src}, out,
            [dim, idx](const variable_list& g) -> variable_list { return {index_select(g[0], dim, idx)}; });
@@ -167,23 +129,10 @@ Tensor scatter_add_into_zeros(IntArrayRef shape, int64_t dim, const Tensor& inde
   const int64_t* ip = idx.data_ptr<int64_t>();
   const int64_t dsize = shape.empty() ? 1 : shape[size_t(dim)];
   check_range(ip, idx.numel(), dsize, dim, "scatter_add");
-  Tensor out = detail::make_empty(shape, src.dtype());
+  const Device dev = backend::common_device("scatter_add", {&src, &idx});
+  Tensor out = detail::make_empty(shape, src.dtype(), dev);
   backend::fill(out, 0);
-  const std::vector<int64_t> os = out.strides().vec(), ss = src.strides().vec();
-  const int64_t dstride = shape.empty() ? 0 : os[size_t(dim)];
-  const bool same_rank = idx.dim() == int64_t(shape.size());
-  NABLA_DISPATCH_NUMERIC(src.dtype(), "scatter_add", [&] {
-    const scalar_t* s = static_cast<const scalar_t*>(src.data_ptr());
-    scalar_t* o = out.data_ptr<scalar_t>();
-    for_each_position(idx.sizes(), [&](const std::vector<int64_t>& pos, int64_t i) {
-      int64_t off = ip[i] * dstride, soff = 0;
-      for (size_t k = 0; k < pos.size(); ++k) {
-        soff += pos[k] * ss[k];
-        if (same_rank && int64_t(k) != dim) off += pos[k] * os[k];
-      }
-      o[off] += s[soff];
-    });
-  });
+  backend::kernels(dev).scatter_add(dim, out, src, idx);
   if (autograd::needs_grad(src)) {
     record(OpId::ScatterAdd, {src}, out,
            [dim, idx](const variable_list& g) -> variable_list { return {gather(g[0], dim, idx)}; });

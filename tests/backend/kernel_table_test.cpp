@@ -33,6 +33,10 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->reduce_all_any, nullptr);
     EXPECT_NE(t->gemm, nullptr);
     EXPECT_NE(t->dot, nullptr);
+    EXPECT_NE(t->index_select, nullptr);
+    EXPECT_NE(t->index_add, nullptr);
+    EXPECT_NE(t->gather, nullptr);
+    EXPECT_NE(t->scatter_add, nullptr);
     EXPECT_NE(t->softmax, nullptr);
     EXPECT_NE(t->max_pool2d, nullptr);
     EXPECT_NE(t->max_pool2d_backward, nullptr);
@@ -42,7 +46,7 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->conv2d_backward_input, nullptr);
     EXPECT_NE(t->conv2d_backward_weight, nullptr);
     // The struct holds exactly these entries after its name: a new kind added to KernelTable must be added here.
-    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 21 * sizeof(void (*)()));
+    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 25 * sizeof(void (*)()));
   }
 }
 

@@ -27,6 +27,10 @@ void reduce_all_any(bool all, const backend::ReduceGeom& g, const Tensor& out, c
 void gemm_op(const backend::GemmArgs& g, const Scalar& alpha, const Scalar& beta, const Tensor& c, const Tensor& a,
              const Tensor& b);
 void dot_op(const Tensor& out, const Tensor& a, const Tensor& b);
+void index_select(const backend::IndexGeom& g, const Tensor& out, const Tensor& x, const Tensor& index);
+void index_add(const backend::IndexGeom& g, const Tensor& out, const Tensor& src, const Tensor& index);
+void gather(int64_t dim, const Tensor& out, const Tensor& x, const Tensor& index);
+void scatter_add(int64_t dim, const Tensor& out, const Tensor& src, const Tensor& index);
 void softmax(bool log, const backend::SoftmaxGeom& g, const Tensor& out, const Tensor& x);
 void avg_pool2d(const backend::AvgPoolWindows& w, const Tensor& out, const Tensor& x);
 void avg_pool2d_backward(const backend::AvgPoolWindows& w, const Tensor& grad_input, const Tensor& grad_output);
