@@ -4,6 +4,7 @@
 #include "backend/kernels.h"
 #include "nabla/ops/reduce.h"
 #include "ops/reduce_common.h"
+#include "ops/shape_common.h"
 
 namespace nabla {
 using autograd::record;
@@ -67,16 +68,10 @@ std::tuple<Tensor, Tensor> along_dim(const Tensor& x, int64_t dim, bool keepdim,
     record(id, {x}, values,
            [indices, d, keep = plan.keep_shape, in_shape = x.sizes().vec(), dtype = x.dtype()](
                const variable_list& g) -> variable_list {
-             // one_hot (in_shape): 1 where the index of each slice points.
-             Tensor one_hot = zeros(in_shape, TensorOptions().dtype(dtype));
-             int64_t len = in_shape.empty() ? 1 : in_shape[size_t(d)], post = 1;
-             for (size_t i = size_t(d) + 1; i < in_shape.size(); ++i) post *= in_shape[i];
-             const int64_t* idx = indices.data_ptr<int64_t>();
-             NABLA_DISPATCH_FLOATING(dtype, "max", [&] {
-               scalar_t* p = one_hot.data_ptr<scalar_t>();
-               for (int64_t o = 0; o < indices.numel(); ++o)
-                 p[(o / post) * len * post + idx[o] * post + o % post] = scalar_t(1);
-             });
+             // one_hot (in_shape): 1 where the index of each slice points (scattered by the backend).
+             const Tensor at = indices.reshape(keep);
+             const Tensor one_hot =
+                 ops::scatter_add_into_zeros(in_shape, d, at, ones(keep, TensorOptions().dtype(dtype)));
              return {g[0].reshape(keep) * one_hot};
            });
   }
