@@ -66,7 +66,8 @@ struct AdagradStep {
 };
 
 /// Pooling windows over `planes` contiguous (H, W) planes (N * C of them), giving (OH, OW) per plane: window
-/// (oh, ow) covers rows oh * sh - ph + i * dh, i < kh, and columns ow * sw - pw + j * dw, j < kw, those inside the plane.
+/// (oh, ow) covers rows oh * sh - ph + i * dh, i < kh, and columns ow * sw - pw + j * dw, j < kw, those inside the
+/// plane.
 struct Pool2dGeom {
   int64_t planes, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw;
 };

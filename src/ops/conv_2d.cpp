@@ -1,4 +1,5 @@
-// conv2d and its two backward ops: shapes and autograd here, the loops in the backend (backend/cpu/kernels/conv.cpp). Each is recorded; their backwards close over the three:
+// conv2d and its two backward ops: shapes and autograd here, the loops in the backend (backend/cpu/kernels/conv.cpp).
+// Each is recorded; their backwards close over the three:
 //   y  = conv(x, w)             dx = bwd_input(g, w)      dw = bwd_weight(g, x)
 //   bwd_input(g, w):  d/dg = conv(gg, w),        d/dw = bwd_weight(g, gg)
 //   bwd_weight(g, x): d/dg = conv(x, ggw),       d/dx = bwd_input(g, ggw)

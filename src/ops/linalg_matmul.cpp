@@ -57,8 +57,8 @@ void gemm_into(const Tensor& out, const Tensor& a, const Tensor& b, const Scalar
   if (out.numel() == 0) return;
   MatOperand ma = mat_operand(a), mb = mat_operand(b);
   const Device dev = backend::common_device(op, {&out, &ma.storage, &mb.storage});
-  const backend::GemmArgs g{ma.trans, mb.trans,      batch, M, N, K, ma.ld, ma.batch_stride,
-                            mb.ld,    mb.batch_stride, N,   M * N};
+  const backend::GemmArgs g{ma.trans,        mb.trans, batch,           M, N,    K, ma.ld,
+                            ma.batch_stride, mb.ld,    mb.batch_stride, N, M * N};
   backend::kernels(dev).gemm(g, alpha, beta, out, ma.storage, mb.storage);
 }
 

@@ -19,8 +19,8 @@ struct ColumnLayout {
 /// so results do not depend on the thread count or on whether a row was split across threads.
 constexpr int64_t kReduceChunk = 16384;
 
-/// Folds every row of a contiguous [outer, inner] buffer: acc[o] = combine(chunk(o, p0, n0, 0), chunk(o, p1, n1, s1)...)
-/// over chunks of kReduceChunk elements (one empty chunk when inner == 0). chunk(o, ptr, n, start) -> Acc,
+/// Folds every row of a contiguous [outer, inner] buffer: acc[o] = combine(chunk(o, p0, n0, 0), chunk(o, p1, n1,
+/// s1)...) over chunks of kReduceChunk elements (one empty chunk when inner == 0). chunk(o, ptr, n, start) -> Acc,
 /// combine(Acc left, Acc right) -> Acc. Parallel over rows when there are many, else over (row, chunk) pairs,
 /// so one huge row (a full reduction) is split across threads too.
 template <typename Acc, typename T, typename Chunk, typename Combine>
@@ -41,8 +41,7 @@ std::vector<Acc> fold_rows(const T* src, int64_t outer, int64_t inner, Chunk chu
     });
   } else {
     std::vector<Acc> part(size_t(outer * nchunks));
-    parallel_for(outer * nchunks, parallel,
-                      [&](int64_t k) { part[size_t(k)] = run(k / nchunks, k % nchunks); });
+    parallel_for(outer * nchunks, parallel, [&](int64_t k) { part[size_t(k)] = run(k / nchunks, k % nchunks); });
     for (int64_t o = 0; o < outer; ++o) {
       Acc a = part[size_t(o * nchunks)];
       for (int64_t c = 1; c < nchunks; ++c) a = combine(a, part[size_t(o * nchunks + c)]);

@@ -135,7 +135,7 @@ void backward_input_images(const T* pg, const T* pw, T* px, const backend::Conv2
       for (int64_t gr = 0; gr < g.groups; ++gr) {
         // col (K, L) = w[grp]^T (K, Og) @ gy[n, grp] (Og, L)
         gemm<T>(true, false, g.K(), g.L(), g.Og(), 1, pw + gr * g.Og() * g.K(), g.K(),
-                     pg + (n * g.O + gr * g.Og()) * g.L(), g.L(), 0, col.data(), g.L());
+                pg + (n * g.O + gr * g.Og()) * g.L(), g.L(), 0, col.data(), g.L());
         col2im_add(col.data(), g, px + (n * g.C + gr * g.Cg) * g.H * g.W);
       }
   });
@@ -181,8 +181,7 @@ void conv2d(const backend::Conv2dGeom& g, const Tensor& out, const Tensor& x, co
 void conv2d_backward_input(const backend::Conv2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
                            const Tensor& w) {
   NABLA_DISPATCH_FLOATING(grad_output.dtype(), "conv2d_backward_input", [&] {
-    backward_input_images(grad_output.data_ptr<scalar_t>(), w.data_ptr<scalar_t>(), grad_input.data_ptr<scalar_t>(),
-                          g);
+    backward_input_images(grad_output.data_ptr<scalar_t>(), w.data_ptr<scalar_t>(), grad_input.data_ptr<scalar_t>(), g);
   });
 }
 

@@ -1,5 +1,5 @@
-// GEMM and dot (compiled once per instruction set; the work is OpenBLAS's, or gemm_naive without it: backend/cpu/gemm.h,
-// which also splits large GEMMs across nabla's thread pool).
+// GEMM and dot (compiled once per instruction set). The work is OpenBLAS's, or gemm_naive's without it
+// (backend/cpu/gemm.h, which also splits large GEMMs across nabla's thread pool).
 #include "backend/cpu/gemm.h"
 #include "backend/cpu/kernels/kernels_cpu.h"
 

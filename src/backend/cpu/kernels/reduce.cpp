@@ -101,10 +101,14 @@ std::vector<double> norm_rows(const T* src, int64_t outer, int64_t inner, double
         double a = is_min ? kInf : 0.0;
         for (int64_t i = 0; i < n; ++i) {
           const double v = std::abs(double(ptr[i]));
-          if (is_max) a = (std::isnan(v) || v > a) ? v : a;
-          else if (is_min) a = (std::isnan(v) || v < a) ? v : a;
-          else if (p == 0) a += v != 0 ? 1.0 : 0.0;
-          else a += std::pow(v, p);
+          if (is_max)
+            a = (std::isnan(v) || v > a) ? v : a;
+          else if (is_min)
+            a = (std::isnan(v) || v < a) ? v : a;
+          else if (p == 0)
+            a += v != 0 ? 1.0 : 0.0;
+          else
+            a += std::pow(v, p);
         }
         return a;
       },
@@ -114,8 +118,10 @@ std::vector<double> norm_rows(const T* src, int64_t outer, int64_t inner, double
         return a + b;
       });
   for (double& v : acc) {
-    if (p == 2) v = std::sqrt(v);
-    else if (!is_max && !is_min && p != 0 && p != 1) v = std::pow(v, 1.0 / p);
+    if (p == 2)
+      v = std::sqrt(v);
+    else if (!is_max && !is_min && p != 0 && p != 1)
+      v = std::pow(v, 1.0 / p);
   }
   return acc;
 }

@@ -14,8 +14,10 @@ namespace {
 /// NaN test that compiles for integer types too.
 template <typename T>
 inline bool is_nan_value(T v) {
-  if constexpr (std::is_floating_point_v<T>) return std::isnan(v);
-  else return false;
+  if constexpr (std::is_floating_point_v<T>)
+    return std::isnan(v);
+  else
+    return false;
 }
 
 template <typename T>
@@ -30,8 +32,10 @@ template <bool kMax, typename T>
 inline bool better(T a, T b) {
   if (is_nan_value(a)) return !is_nan_value(b);
   if (is_nan_value(b)) return false;
-  if constexpr (kMax) return a > b;
-  else return a < b;
+  if constexpr (kMax)
+    return a > b;
+  else
+    return a < b;
 }
 
 // Best value and its index inside each of `outer` contiguous rows of `inner` (> 0) elements.
@@ -52,22 +56,28 @@ std::vector<Best<T>> best_per_row(const T* rows, int64_t outer, int64_t inner) {
         for (; i + 8 <= n; i += 8) {
           for (int k = 0; k < 8; ++k) {
             const T v = p[i + k];
-            if constexpr (kMax) lane[k] = v > lane[k] ? v : lane[k];
-            else lane[k] = v < lane[k] ? v : lane[k];
+            if constexpr (kMax)
+              lane[k] = v > lane[k] ? v : lane[k];
+            else
+              lane[k] = v < lane[k] ? v : lane[k];
             if constexpr (std::is_floating_point_v<T>) lane_nan[k] |= v != v;
           }
         }
         for (; i < n; ++i) {
           const T v = p[i];
-          if constexpr (kMax) lane[0] = v > lane[0] ? v : lane[0];
-          else lane[0] = v < lane[0] ? v : lane[0];
+          if constexpr (kMax)
+            lane[0] = v > lane[0] ? v : lane[0];
+          else
+            lane[0] = v < lane[0] ? v : lane[0];
           if constexpr (std::is_floating_point_v<T>) lane_nan[0] |= v != v;
         }
         T m = lane[0];
         bool nan = is_nan_value(p[0]) || lane_nan[0];
         for (int k = 1; k < 8; ++k) {
-          if constexpr (kMax) m = lane[k] > m ? lane[k] : m;
-          else m = lane[k] < m ? lane[k] : m;
+          if constexpr (kMax)
+            m = lane[k] > m ? lane[k] : m;
+          else
+            m = lane[k] < m ? lane[k] : m;
           nan = nan || lane_nan[k];
         }
         i = 0;

@@ -61,8 +61,10 @@ void softmax_block(const T* s, T* o, int64_t len, int64_t post, int64_t width) {
   for (int64_t j = 0; j < width; ++j) total[j] = kLog ? std::log(total[j]) : 1.0 / total[j];
   for (int64_t k = 0; k < len; ++k) {
     for (int64_t j = 0; j < width; ++j) {
-      if constexpr (kLog) o[k * post + j] = T(double(s[k * post + j] - m[j]) - total[j]);
-      else o[k * post + j] *= T(total[j]);
+      if constexpr (kLog)
+        o[k * post + j] = T(double(s[k * post + j] - m[j]) - total[j]);
+      else
+        o[k * post + j] *= T(total[j]);
     }
   }
 }
