@@ -2,10 +2,7 @@
 // Shared plumbing of reductions: which dims, the output shape, and the layout the kernels fold (the reduced dims
 // moved innermost by one contiguous copy when needed, or left as a block of columns). The folds are the backend's
 // (KernelTable::reduce, reduce_best, reduce_all_any, softmax).
-#include <algorithm>
-#include <cmath>
 #include <optional>
-#include <type_traits>
 #include <vector>
 
 #include "backend/cpu/reduce_loops.h"
@@ -28,31 +25,10 @@ ReducePlan make_reduce_plan(const Tensor& x, IntArrayRef dims, bool keepdim, con
 /// x with the reduced dims moved innermost, contiguous: rows of plan.inner elements, one per output.
 Tensor reduce_rows(const Tensor& x, const ReducePlan& plan);
 
-/// out[o] = fold over row o. `Fold` gets (const T* row, int64_t n) and returns the output value (type R).
-template <typename R, typename T, typename Fold>
-Tensor reduce_kernel(const Tensor& x_in, const ReducePlan& plan, ScalarType out_dtype, Fold fold) {
-  Tensor rows = reduce_rows(x_in, plan);
-  Tensor out = detail::make_empty(plan.out_shape, out_dtype);
-  const T* src = rows.data_ptr<T>();
-  R* dst = out.data_ptr<R>();
-  const int64_t inner = plan.inner;
-  cpu::parallel_for(plan.outer, plan.outer * inner >= cpu::kParallelThreshold,
-                    [&](int64_t o) { dst[o] = fold(src + o * inner, inner); });
-  return out;
-}
-
 /// The layout of a "column" reduction: x contiguous and its reduced dims one consecutive block, so x is
 /// (A, R, K) with R reduced and the kept elements (A, K) in output order. With K wide, folding R rows of K
 /// contiguous columns at once is far faster than transposing (sum over the batch dim of a gradient, say).
 using ColumnLayout = cpu::ColumnLayout;
 std::optional<ColumnLayout> column_layout(const Tensor& x, const ReducePlan& plan);
-
-/// The row length a reduction along `plan` folds, and the keep-shape broadcast helpers used by backward formulas.
-inline std::vector<int64_t> reduced_dims(const ReducePlan& plan) {
-  std::vector<int64_t> d;
-  for (size_t i = 0; i < plan.reduced.size(); ++i)
-    if (plan.reduced[i]) d.push_back(int64_t(i));
-  return d;
-}
 
 }  // namespace nabla::ops
