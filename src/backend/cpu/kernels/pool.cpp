@@ -2,8 +2,7 @@
 // pooling sums each window in double and divides by its divisor; its backward spreads g / divisor over the window.
 //
 // The forward writes the maxima and, when a gradient is needed, their flat in-plane indices h * W + w (int32: the op
-// checks that a plane has fewer than 2^31 elements) in one pass; the
-// backward adds each output gradient at its index. Within a window the first element starts the maximum and a later
+// checks that a plane has fewer than 2^31 elements) in one pass; the backward adds each output gradient at its index. Within a window the first element starts the maximum and a later
 // element takes over when it is larger or NaN (so the last NaN of a window wins), as ATen's CPU kernel does. The
 // comparisons are written as selects, not branches: on real activations "is this one larger" is a coin toss, and the
 // mispredicted branches made max_pool2d 12% of a CNN epoch. Planes are split over the thread pool; each output is
@@ -28,13 +27,13 @@ NABLA_HD void take_if_larger(T v, I i, T& best, I& at) {
   at = take ? i : at;
 }
 
-// 2x2 windows with stride 2, inside the plane (MaxPool2d(2) on any size): the common case. The window's four
-// elements are compared as selects on same-width lanes (the offset of the maximum in the window, int32 like the
-// float32 values), which GCC vectorizes; the index is then base + offset.
+// 2x2 windows with stride 2, inside the plane (MaxPool2d(2) on any size), for float64 (float32 has
+// max_pool_2x2_f32 below). The window's four elements are compared as selects on same-width lanes (the offset of the
+// maximum in the window, int64 like the float64 values); the index is then base + offset.
 template <typename T, bool kIndices>
 void max_pool_2x2(const backend::Pool2dGeom& g, const T* __restrict x, T* __restrict out, int32_t* __restrict idx,
                   int64_t p0, int64_t p1) {
-  using Off = std::conditional_t<sizeof(T) == 4, int32_t, int64_t>;
+  using Off = int64_t;
   const int64_t H = g.H, W = g.W, OH = g.OH, OW = g.OW;
   const Off w = Off(W);
   for (int64_t p = p0; p < p1; ++p) {
