@@ -16,12 +16,10 @@ namespace nabla::ops {
 
 using namespace nabla::backend;  // the element math (fast_expf, bit_select, ...)
 
-/// a and b converted to `compute` (first, so 0-dim operands stay small), then broadcast to one shape; equal
-/// shapes skip the broadcasting machinery (the common case, and per-op overhead matters for small tensors).
+/// a and b converted to `compute` (first, so 0-dim operands stay small), then broadcast to one shape (broadcast2
+/// passes equal shapes through without the broadcasting machinery).
 inline Broadcast2 prepare2(const Tensor& a, const Tensor& b, ScalarType compute, const char* op) {
-  Tensor ac = as_dtype(a, compute), bc = as_dtype(b, compute);
-  if (ac.sizes() == bc.sizes()) return Broadcast2{ac, bc, DimVector(ac.sizes())};
-  return broadcast2(ac, bc, op);
+  return broadcast2(as_dtype(a, compute), as_dtype(b, compute), op);
 }
 
 using cpu::map2;
