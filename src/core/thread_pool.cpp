@@ -189,4 +189,8 @@ void set_num_threads(int n) {
 
 int get_num_threads() { return detail::pool().threads(); }
 
+// Marks the thread as inside a task: run_tasks and every kernel's parallel loop then run serially on it.
+SerialOpsGuard::SerialOpsGuard() : prev_(detail::t_in_task) { detail::t_in_task = true; }
+SerialOpsGuard::~SerialOpsGuard() { detail::t_in_task = prev_; }
+
 }  // namespace nabla

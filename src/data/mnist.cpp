@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "nabla/data/datasets.h"
+#include "data/stack_rows.h"
 #include "nabla/ops/factory.h"
 
 namespace nabla::data::datasets {
@@ -138,6 +139,10 @@ Example<> MNIST::get(size_t index) {
   NABLA_CHECK(index < n, "MNIST: index ", index, " is out of range for a dataset of size ", n);
   const auto i = static_cast<int64_t>(index);
   return Example<>(images_[i], targets_[i]);
+}
+
+Example<> MNIST::stacked_batch(const std::vector<size_t>& indices) const {
+  return detail::stack_rows(images_, targets_, indices, "MNIST");
 }
 
 std::optional<size_t> MNIST::size() const { return static_cast<size_t>(images_.size(0)); }

@@ -1,5 +1,7 @@
 // TensorDataset: the rows of a tensor, optionally paired with the rows of a targets tensor.
 #include "nabla/data/datasets.h"
+#include "data/stack_rows.h"
+#include "nabla/ops/factory.h"
 #include "nabla/ops/shape.h"
 
 namespace nabla::data::datasets {
@@ -34,5 +36,25 @@ Example<> TensorDataset::get(size_t index) {
 }
 
 std::optional<size_t> TensorDataset::size() const { return static_cast<size_t>(tensor.size(0)); }
+
+Example<> TensorDataset::stacked_batch(const std::vector<size_t>& indices) const {
+  return detail::stack_rows(tensor, targets, indices, "TensorDataset");
+}
+
+namespace detail {
+Example<> stack_rows(const Tensor& data, const Tensor& targets, const std::vector<size_t>& indices,
+                     const char* dataset) {
+  NABLA_CHECK(!indices.empty(), "Stack: cannot stack an empty batch");
+  const auto n = static_cast<size_t>(data.size(0));
+  Tensor index = empty({static_cast<int64_t>(indices.size())}, TensorOptions().dtype(kInt64));
+  int64_t* p = index.data_ptr<int64_t>();
+  for (size_t k = 0; k < indices.size(); ++k) {
+    NABLA_CHECK(indices[k] < n, dataset, ": index ", indices[k], " is out of range for a dataset of size ", n);
+    p[k] = static_cast<int64_t>(indices[k]);
+  }
+  // As stack() of the rows (views of data): the batch is a new tensor, in the graph when data is.
+  return Example<>(data.index_select(0, index), targets.defined() ? targets.index_select(0, index) : Tensor());
+}
+}  // namespace detail
 
 }  // namespace nabla::data::datasets

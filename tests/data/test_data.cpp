@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/thread_pool.h"
 #include "nabla/data.h"
 #include "test_util.h"
 
@@ -286,6 +287,80 @@ TEST(DataTransforms, NormalizeAndLambdas) {
   EXPECT_FALSE(datasets::TensorDataset(zeros({3, 2})).map(transforms::Stack<>()).get_batch({0, 1}).target.defined());
 }
 
+// Stack<> over a TensorDataset or MNIST gathers the rows at once (MapDataset::get_batch): it must give what stacking
+// each example gives, so the generic path (Stack's apply_batch over get_batch) is the oracle.
+void expect_same_batch(const Example<>& fast, const Example<>& oracle) {
+  ASSERT_EQ(fast.data.sizes().vec(), oracle.data.sizes().vec());
+  EXPECT_EQ(fast.data.dtype(), oracle.data.dtype());
+  EXPECT_TRUE(fast.data.is_contiguous());
+  EXPECT_TRUE(nabla::equal(fast.data, oracle.data));
+  ASSERT_EQ(fast.target.defined(), oracle.target.defined());
+  if (!oracle.target.defined()) return;
+  ASSERT_EQ(fast.target.sizes().vec(), oracle.target.sizes().vec());
+  EXPECT_EQ(fast.target.dtype(), oracle.target.dtype());
+  EXPECT_TRUE(nabla::equal(fast.target, oracle.target));
+}
+
+TEST(DataTensorDataset, StackedBatchIsTheStackOfItsExamples) {
+  const std::vector<size_t> idx{7, 0, 7, 3, 9};  // unordered, repeated
+  std::vector<datasets::TensorDataset> cases{
+      ten_rows(),
+      datasets::TensorDataset(arange(60, TensorOptions().dtype(kFloat64)).reshape({10, 2, 3})),  // no targets
+      datasets::TensorDataset(arange(10, TensorOptions().dtype(kInt32))),                       // 0-dim rows
+      datasets::TensorDataset(arange(30).reshape({10, 3}), arange(20, TensorOptions().dtype(kInt64)).reshape({10, 2}))};
+  for (auto& ds : cases) {
+    auto mapped = ds.map(transforms::Stack<>());
+    expect_same_batch(mapped.get_batch(idx), transforms::Stack<>().apply_batch(ds.get_batch(idx)));
+  }
+  EXPECT_NE(error_of([] { ten_rows().map(transforms::Stack<>()).get_batch({2, 10}); })
+                .find("TensorDataset: index 10 is out of range for a dataset of size 10"),
+            std::string::npos);
+}
+
+// A class derived from TensorDataset may override get(): its batches must go through it, not around it. (As in
+// LibTorch, Doubled().map(...) would slice it to a TensorDataset: map's CRTP type is the base.)
+struct Doubled : datasets::TensorDataset {
+  Doubled() : datasets::TensorDataset(ten_rows()) {}
+  Example<> get(size_t index) override {
+    Example<> e = TensorDataset::get(index);
+    return Example<>(e.data * 2.0, e.target);
+  }
+};
+
+TEST(DataTensorDataset, DerivedDatasetsKeepTheirGet) {
+  auto b = datasets::map(Doubled(), transforms::Stack<>()).get_batch({1, 2});
+  nabla::testing::expect_close(b.data, {4, 6, 8, 10});
+}
+
+// The DataLoader's worker makes batches on its own thread without the pool (as PyTorch's workers run with one
+// thread): a parallel loop there would wait for the training step's loop and take its cores.
+TEST(DataLoader, WorkerThreadRunsOpsSerially) {
+  EXPECT_FALSE(nabla::detail::in_parallel_region());
+  {
+    SerialOpsGuard serial;
+    EXPECT_TRUE(nabla::detail::in_parallel_region());
+    {
+      SerialOpsGuard nested;
+      EXPECT_TRUE(nabla::detail::in_parallel_region());
+    }
+    EXPECT_TRUE(nabla::detail::in_parallel_region());
+  }
+  EXPECT_FALSE(nabla::detail::in_parallel_region());
+  std::atomic<int> serial{0}, parallel{0};
+  auto ds = ten_rows()
+                .map(transforms::Lambda<Example<>>([&](Example<> e) {
+                  (nabla::detail::in_parallel_region() ? serial : parallel)++;
+                  return e;
+                }))
+                .map(transforms::Stack<>());
+  auto loader = make_data_loader<samplers::SequentialSampler>(std::move(ds), DataLoaderOptions(4).workers(1));
+  int64_t rows = 0;
+  for (auto& batch : *loader) rows += batch.data.size(0);
+  EXPECT_EQ(rows, 10);
+  EXPECT_EQ(serial.load(), 10);
+  EXPECT_EQ(parallel.load(), 0);
+}
+
 // ---------------- MNIST ----------------
 
 TEST(DataMNIST, ReadsRawFiles) {
@@ -455,6 +530,18 @@ TEST(DataMNIST, FashionMnistFromDebianPackage) {
   EXPECT_GE(train.images().min().item<float>(), 0.0f);
   EXPECT_LE(train.images().max().item<float>(), 1.0f);
   EXPECT_EQ(test.targets().max().item<int64_t>(), 9);
+}
+
+TEST(DataMNIST, StackedBatchIsTheStackOfItsExamples) {
+  TempDir d;
+  write_train(d, 5, 5);
+  datasets::MNIST mnist(d.str());
+  const std::vector<size_t> idx{4, 1, 1};
+  expect_same_batch(datasets::MNIST(d.str()).map(transforms::Stack<>()).get_batch(idx),
+                    transforms::Stack<>().apply_batch(mnist.get_batch(idx)));
+  EXPECT_NE(error_of([&] { datasets::MNIST(d.str()).map(transforms::Stack<>()).get_batch({5}); })
+                .find("MNIST: index 5 is out of range for a dataset of size 5"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -10,4 +10,18 @@ void set_num_threads(int n);
 /// The number of threads the CPU kernels use (by default the cores this process may run on).
 int get_num_threads();
 
+/// While alive, the ops this thread calls run on this thread alone, without the pool. A DataLoader's worker thread
+/// holds one (as PyTorch's DataLoader workers call set_num_threads(1)): preparing the next batch in the background
+/// then neither waits for the pool, which runs one parallel loop at a time, nor takes the training step's cores.
+class SerialOpsGuard {
+ public:
+  SerialOpsGuard();
+  ~SerialOpsGuard();
+  SerialOpsGuard(const SerialOpsGuard&) = delete;
+  SerialOpsGuard& operator=(const SerialOpsGuard&) = delete;
+
+ private:
+  bool prev_;
+};
+
 }  // namespace nabla

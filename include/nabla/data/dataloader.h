@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "nabla/core/error.h"
+#include "nabla/core/parallel.h"
 #include "nabla/data/samplers.h"
 
 namespace nabla::data {
@@ -146,6 +147,7 @@ class StatelessDataLoader {
 
   // Worker thread: keeps one finished batch in ready_ until the consumer takes it.
   void worker_loop() {
+    SerialOpsGuard serial;  // the batch is made on this thread alone (core/parallel.h)
     while (true) {
       {
         std::unique_lock<std::mutex> lock(mutex_);
