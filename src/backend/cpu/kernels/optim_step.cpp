@@ -16,9 +16,7 @@ namespace {
 /// body(begin, end) over [0, n) in chunks, on threads when n is large.
 template <typename F>
 void for_each_chunk(int64_t n, F&& body) {
-  constexpr int64_t kChunk = 16384;
-  const int64_t nchunks = (n + kChunk - 1) / kChunk;
-  parallel_for(nchunks, n >= kParallelThreshold, [&](int64_t c) { body(c * kChunk, std::min(n, (c + 1) * kChunk)); });
+  parallel_chunks(n, kParallelThreshold, body);
 }
 
 // The constants of one Adam update in the parameter's type.
