@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <memory_resource>
+#include <span>
 #include <unordered_map>
 
 #include "autograd/current_node.h"
@@ -55,11 +58,11 @@ struct NodeTask {
   variable_list inputs;   // gradients of the node's forward outputs, summed as they arrive
 };
 
-// The tasks of one pass, found by node: a linear scan for the small graphs of typical steps (no hashing, one
-// allocation), a hash index once the graph grows.
+// The tasks of one pass, found by node: a linear scan for the small graphs of typical steps (no hashing), a hash
+// index once the graph grows. Its containers live in the pass's arena (run()).
 class TaskTable {
  public:
-  TaskTable() { tasks_.reserve(kLinear); }
+  explicit TaskTable(std::pmr::memory_resource* arena) : tasks_(arena), index_(arena) { tasks_.reserve(kLinear); }
   // Index of n's task, creating it when new (second: whether it was created).
   std::pair<size_t, bool> find_or_add(Node* n) {
     if (size_t i = find(n); i != kNone) return {i, false};
@@ -91,8 +94,8 @@ class TaskTable {
 
  private:
   static constexpr size_t kLinear = 16;
-  std::vector<NodeTask> tasks_;
-  std::unordered_map<Node*, size_t> index_;
+  std::pmr::vector<NodeTask> tasks_;
+  std::pmr::unordered_map<Node*, size_t> index_;
 };
 
 struct ReadyEntry {
@@ -125,10 +128,14 @@ Tensor validate_gradient(Tensor g, const Node& node, uint32_t input_nr, const No
 // Runs the graph from `roots` with `root_grads`. Without captures, leaves accumulate into .grad(); with
 // captures (autograd::grad), the gradient reaching each capture point is summed into (*captured)[slot], leaves
 // are left alone and only nodes on a path to a capture point run.
-void run(const std::vector<Edge>& roots, tensor_list& root_grads, bool keep_graph, bool create_graph,
+void run(std::span<const Edge> roots, std::span<Tensor> root_grads, bool keep_graph, bool create_graph,
          const std::vector<Capture>& captures, tensor_list* captured) {
   const bool capturing = captured != nullptr;
-  TaskTable tasks;
+  // The pass's bookkeeping (task table, discovery stack, ready heap) comes from a stack buffer: a small graph's
+  // backward allocates nothing for it; a large one continues on the heap.
+  alignas(std::max_align_t) std::byte arena_buffer[4096];
+  std::pmr::monotonic_buffer_resource arena(arena_buffer, sizeof arena_buffer);
+  TaskTable tasks(&arena);
 
   // 1. Discover the graph with an explicit stack (no recursion): count dependencies and, when capturing, find
   //    which nodes lead to a capture point (post-order: a node is needed when it or a child is).
@@ -138,7 +145,7 @@ void run(const std::vector<Edge>& roots, tensor_list& root_grads, bool keep_grap
       size_t task;
       size_t next;
     };
-    std::vector<Frame> stack;
+    std::pmr::vector<Frame> stack(&arena);
     stack.reserve(16);
     auto visit = [&](Node* n) {
       auto [i, inserted] = tasks.find_or_add(n);
@@ -182,7 +189,7 @@ void run(const std::vector<Edge>& roots, tensor_list& root_grads, bool keep_grap
   }
 
   // 2. Seed the roots and run nodes whose dependencies are all in, most recently created first.
-  std::vector<ReadyEntry> heap;
+  std::pmr::vector<ReadyEntry> heap(&arena);
   heap.reserve(16);
   auto push_ready = [&](Node* n) {
     heap.push_back({n->sequence_nr(), n});
@@ -271,17 +278,31 @@ void run(const std::vector<Edge>& roots, tensor_list& root_grads, bool keep_grap
   }
 }
 
+// Element i of the tensors backward or grad starts from: its edge, and its gradient (`grad`, or ones for a
+// one-element tensor when grad is undefined).
+Edge root_edge(const Tensor& t, size_t i, const char* op) {
+  NABLA_CHECK(t.defined(), op, ": element ", i, " of tensors is undefined");
+  NABLA_CHECK(t.requires_grad(), op, ": element ", i,
+              " of tensors does not require grad and does not have a "
+              "grad_fn. Did you forget requires_grad(true) on an input, or compute it under NoGradGuard?");
+  return gradient_edge(t);
+}
+
+Tensor root_gradient(const Tensor& t, const Tensor& g, const char* op) {
+  if (g.defined()) {
+    NABLA_CHECK(g.sizes() == t.sizes(), op, ": mismatch in shape: grad_output has a shape of ", g.sizes().vec(),
+                " and output has a shape of ", t.sizes().vec());
+    return g;
+  }
+  NABLA_CHECK(t.numel() == 1, op, ": grad can be implicitly created only for scalar outputs (got shape ",
+              t.sizes().vec(), "); pass a gradient of the output's shape, e.g. backward(nabla::ones_like(y))");
+  return ones_like(t);
+}
+
 std::vector<Edge> root_edges(const tensor_list& tensors, const char* op) {
   std::vector<Edge> roots;
   roots.reserve(tensors.size());
-  for (size_t i = 0; i < tensors.size(); ++i) {
-    const Tensor& t = tensors[i];
-    NABLA_CHECK(t.defined(), op, ": element ", i, " of tensors is undefined");
-    NABLA_CHECK(t.requires_grad(), op, ": element ", i,
-                " of tensors does not require grad and does not have a "
-                "grad_fn. Did you forget requires_grad(true) on an input, or compute it under NoGradGuard?");
-    roots.push_back(gradient_edge(t));
-  }
+  for (size_t i = 0; i < tensors.size(); ++i) roots.push_back(root_edge(tensors[i], i, op));
   return roots;
 }
 
@@ -290,19 +311,8 @@ tensor_list root_gradients(const tensor_list& tensors, const tensor_list& grads,
               tensors.size(), " tensors");
   tensor_list out;
   out.reserve(tensors.size());
-  for (size_t i = 0; i < tensors.size(); ++i) {
-    const Tensor& t = tensors[i];
-    if (i < grads.size() && grads[i].defined()) {
-      const Tensor& g = grads[i];
-      NABLA_CHECK(g.sizes().vec() == t.sizes().vec(), op, ": mismatch in shape: grad_output has a shape of ",
-                  g.sizes().vec(), " and output has a shape of ", t.sizes().vec());
-      out.push_back(g);
-    } else {
-      NABLA_CHECK(t.numel() == 1, op, ": grad can be implicitly created only for scalar outputs (got shape ",
-                  t.sizes().vec(), "); pass a gradient of the output's shape, e.g. backward(nabla::ones_like(y))");
-      out.push_back(ones_like(t));
-    }
-  }
+  for (size_t i = 0; i < tensors.size(); ++i)
+    out.push_back(root_gradient(tensors[i], i < grads.size() ? grads[i] : Tensor(), op));
   return out;
 }
 
@@ -327,6 +337,15 @@ void backward(const tensor_list& tensors, const tensor_list& grad_tensors, std::
     if (inputs[i].is_leaf()) run_post_accumulate_grad_hooks(inputs[i].impl_ptr());  // as AccumulateGrad would
   }
 }
+
+namespace detail {
+void backward_one(const Tensor& tensor, const Tensor& grad_tensor, std::optional<bool> retain_graph,
+                  bool create_graph) {
+  Edge root = root_edge(tensor, 0, "backward");
+  Tensor grad = root_gradient(tensor, grad_tensor, "backward");
+  run({&root, 1}, {&grad, 1}, retain_graph.value_or(create_graph), create_graph, {}, nullptr);
+}
+}  // namespace detail
 
 tensor_list grad(const tensor_list& outputs, const tensor_list& inputs, const tensor_list& grad_outputs,
                  std::optional<bool> retain_graph, bool create_graph, bool allow_unused) {

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "backend/kernels.h"
+#include "core/make.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/elementwise.h"
 #include "nabla/ops/shape.h"
@@ -236,7 +237,7 @@ void AccumulateGrad::accumulate(Tensor g) {
   // reference holds), else copy, so that in-place updates of .grad() never write into someone else's tensor.
   g = g.detach();
   const auto& impl = g.impl();
-  const bool owned = g.impl_ptr().use_count() == 1 && impl.storage.use_count() == 1 && g.is_contiguous() &&
+  const bool owned = g.impl_ptr().use_count() == 1 && detail::storage_unshared(impl) && g.is_contiguous() &&
                      impl.storage->nbytes() == size_t(g.numel()) * g.element_size();
   meta.grad = owned ? std::move(g) : g.clone();
 }

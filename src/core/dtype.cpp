@@ -4,15 +4,6 @@
 
 namespace nabla {
 
-size_t element_size(ScalarType t) {
-  switch (t) {
-    case kBool: case kUInt8: return 1;
-    case kInt32: case kFloat32: return 4;
-    case kInt64: case kFloat64: return 8;
-  }
-  return 0;
-}
-
 std::string_view dtype_name(ScalarType t) {
   switch (t) {
     case kBool: return "Bool";

@@ -19,11 +19,28 @@ int64_t shape_numel(IntArrayRef sizes) {
   return n;
 }
 
+namespace {
+// A new tensor's storage and version counter in one heap block: the TensorImpl holds two aliasing pointers into it.
+struct StorageBlock {
+  StorageBlock(size_t nbytes, Device device) : storage(nbytes, device) {}
+  StorageImpl storage;
+  VersionCounter version;
+};
+}  // namespace
+
+bool storage_unshared(const TensorImpl& t) {
+  const bool one_block = !t.storage.owner_before(t.version) && !t.version.owner_before(t.storage);
+  return t.storage.use_count() == (one_block ? 2 : 1);
+}
+
 Tensor make_empty(IntArrayRef sizes, ScalarType dtype, Device device) {
   for (int64_t s : sizes) NABLA_CHECK(s >= 0, "empty: negative dimension in size ", sizes.vec());
   auto impl = std::make_shared<TensorImpl>();
-  impl->storage = std::make_shared<StorageImpl>(size_t(shape_numel(sizes)) * element_size(dtype), device);
-  impl->version = std::make_shared<VersionCounter>();
+  auto block = std::make_shared<StorageBlock>(size_t(shape_numel(sizes)) * element_size(dtype), device);
+  StorageImpl* storage = &block->storage;
+  VersionCounter* version = &block->version;
+  impl->storage = Storage(block, storage);
+  impl->version = std::shared_ptr<VersionCounter>(std::move(block), version);
   impl->sizes = sizes;
   impl->strides = contiguous_strides(sizes);
   impl->dtype = dtype;

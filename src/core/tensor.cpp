@@ -13,24 +13,9 @@ void AutogradMetaDeleter::operator()(autograd::AutogradMeta* m) const { delete m
 
 int64_t Tensor::size(int64_t d) const { return impl().sizes[size_t(wrap_dim(d, dim(), "size"))]; }
 int64_t Tensor::stride(int64_t d) const { return impl().strides[size_t(wrap_dim(d, dim(), "stride"))]; }
-int64_t Tensor::numel() const { return detail::shape_numel(impl().sizes); }
 
-bool Tensor::is_contiguous() const {
-  const auto& s = impl().sizes;
-  const auto& st = impl().strides;
-  int64_t expected = 1;
-  for (size_t i = s.size(); i-- > 0;) {
-    if (s[i] == 1) continue;
-    if (st[i] != expected) return false;
-    expected *= s[i];
-  }
-  return true;
-}
-
-void* Tensor::data_ptr() const {
-  const TensorImpl& t = impl();
-  if (!t.storage || !t.storage->data()) return nullptr;
-  return static_cast<char*>(t.storage->data()) + t.offset * int64_t(element_size());
+void Tensor::throw_undefined() {
+  NABLA_FAIL("Tensor: this tensor is undefined (default-constructed); create it with a factory first");
 }
 
 Scalar Tensor::item() const {
@@ -112,6 +97,7 @@ uint32_t Tensor::output_nr() const {
 
 void Tensor::backward(const Tensor& gradient, std::optional<bool> retain_graph, bool create_graph,
                       const TensorList& inputs) const {
+  if (inputs.empty()) return autograd::detail::backward_one(*this, gradient, retain_graph, create_graph);
   autograd::backward({*this}, gradient.defined() ? TensorList{gradient} : TensorList{}, retain_graph, create_graph,
                      inputs);
 }

@@ -63,6 +63,9 @@ void set_data(Tensor& dst, const Tensor& src) {
   d.offset = s.offset;
   d.dtype = s.dtype;
   d.device = s.device;
+  // A counter of its own, one step on: dst's old counter shares an allocation with its old storage
+  // (detail::make_empty) and would keep that memory alive.
+  d.version = std::make_shared<VersionCounter>(VersionCounter{d.version->version});
   dst.bump_version();
 }
 

@@ -119,4 +119,24 @@ TEST(AccumulateHook, OnlyOnLeavesThatRequireGrad) {
                {"register_post_accumulate_grad_hook", "does not require grad", "requires_grad_()"});
 }
 
+// A leaf's first gradient is taken over when nothing else holds it (no copy), and copied when something does: a
+// tensor's storage and version counter share one allocation, which the ownership check must allow for.
+TEST(AccumulateGrad, TakesOverAFreshGradientAndCopiesASharedOne) {
+  Tensor x = f64({1.0, 2.0}).requires_grad_(true);
+  const void* seen = nullptr;
+  x.register_hook([&](const Tensor& g) { seen = g.data_ptr(); });  // observes only
+  (x * 3.0).backward(f64({1.0, 1.0}));
+  ASSERT_NE(seen, nullptr);
+  EXPECT_EQ(x.grad().data_ptr(), seen);  // the product's buffer became x.grad()
+  expect_close(x.grad(), {3.0, 3.0});
+
+  Tensor w = f64({1.0, 2.0}).requires_grad_(true);
+  Tensor seed = f64({4.0, 5.0});
+  (w + 0.0).backward(seed);  // add passes the incoming gradient through: seed itself reaches w's AccumulateGrad
+  EXPECT_NE(w.grad().data_ptr(), seed.data_ptr());
+  w.mutable_grad().add_(1.0);  // in-place updates of .grad() must not write into the caller's tensor
+  expect_close(seed, {4.0, 5.0});
+  expect_close(w.grad(), {5.0, 6.0});
+}
+
 }  // namespace

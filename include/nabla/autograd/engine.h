@@ -15,4 +15,10 @@ tensor_list grad(const tensor_list& outputs, const tensor_list& inputs, const te
                  std::optional<bool> retain_graph = std::nullopt, bool create_graph = false,
                  bool allow_unused = false);
 
+namespace detail {
+/// backward({tensor}, {grad_tensor}, retain_graph, create_graph) without building lists (Tensor::backward's path).
+void backward_one(const Tensor& tensor, const Tensor& grad_tensor, std::optional<bool> retain_graph,
+                  bool create_graph);
+}  // namespace detail
+
 }  // namespace nabla::autograd

@@ -22,7 +22,20 @@ constexpr ScalarType kFloat64 = ScalarType::Float64;
 constexpr ScalarType kDouble = ScalarType::Float64;
 
 /// Bytes per element.
-size_t element_size(ScalarType t);
+constexpr size_t element_size(ScalarType t) {
+  switch (t) {
+    case ScalarType::Bool:
+    case ScalarType::UInt8:
+      return 1;
+    case ScalarType::Int32:
+    case ScalarType::Float32:
+      return 4;
+    case ScalarType::Int64:
+    case ScalarType::Float64:
+      return 8;
+  }
+  return 0;
+}
 /// "Float", "Double", "Long", ... as LibTorch prints them.
 std::string_view dtype_name(ScalarType t);
 inline bool is_floating_point(ScalarType t) { return t == kFloat32 || t == kFloat64; }

@@ -62,7 +62,11 @@ class Tensor {
   int64_t stride(int64_t d) const;
   int64_t dim() const { return static_cast<int64_t>(impl().sizes.size()); }
   int64_t ndimension() const { return dim(); }
-  int64_t numel() const;
+  int64_t numel() const {
+    int64_t n = 1;
+    for (int64_t s : impl().sizes) n *= s;
+    return n;
+  }
   ScalarType dtype() const { return impl().dtype; }
   ScalarType scalar_type() const { return impl().dtype; }
   Device device() const { return impl().device; }
@@ -71,11 +75,24 @@ class Tensor {
   TensorOptions options() const { return TensorOptions().dtype(dtype()).device(device()); }
   size_t element_size() const { return nabla::element_size(dtype()); }
   int64_t storage_offset() const { return impl().offset; }
-  bool is_contiguous() const;
+  bool is_contiguous() const {
+    const TensorImpl& t = impl();
+    int64_t expected = 1;
+    for (size_t i = t.sizes.size(); i-- > 0;) {
+      if (t.sizes[i] == 1) continue;
+      if (t.strides[i] != expected) return false;
+      expected *= t.sizes[i];
+    }
+    return true;
+  }
   bool is_same(const Tensor& o) const { return impl_ == o.impl_; }
   bool is_alias_of(const Tensor& o) const { return impl().storage == o.impl().storage; }
   /// Pointer to the first element (after the offset).
-  void* data_ptr() const;
+  void* data_ptr() const {
+    const TensorImpl& t = impl();
+    void* base = t.storage ? t.storage->data() : nullptr;
+    return base ? static_cast<char*>(base) + t.offset * int64_t(element_size()) : nullptr;
+  }
   template <typename T>
   T* data_ptr() const {
     NABLA_CHECK(CppTypeToScalarType<std::remove_cv_t<T>>::value == dtype(), "data_ptr: tensor has dtype ", dtype(),
@@ -90,10 +107,13 @@ class Tensor {
   Scalar item() const;
   std::string toString() const;  ///< "CPUFloatType{2,3}"-like type string
   TensorImpl& impl() const {
-    NABLA_CHECK(impl_, "Tensor: this tensor is undefined (default-constructed); create it with a factory first");
+    if (!impl_) [[unlikely]]
+      throw_undefined();
     return *impl_;
   }
   const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+  /// Throws the nabla::Error for a use of an undefined tensor (out of line: impl() is inlined everywhere).
+  [[noreturn]] static void throw_undefined();
 
   // ---- autograd ----
   bool requires_grad() const;

@@ -4,8 +4,9 @@
 // to the kernel (munmap) and faults them in afresh each time, which cost 15% of an MLP epoch in page faults. Here a
 // freed block goes to the free list of its size class and the next request of that class reuses it, so steps after
 // the first make no system allocation. Classes: multiples of 64 bytes up to 512, then four per power of two (at
-// most 25% slack). One mutex guards the lists, so a block may be freed on any thread (batches are made on the
-// loader's thread). The cache holds at most kMaxCachedBytes; beyond that frees go back to the system.
+// most 25% slack), each with its own free list in a fixed table. One spin lock guards the lists (its critical
+// sections are a few instructions; a mutex and a hash map cost ~150 instructions per tensor), so a block may be
+// freed on any thread (batches are made on the loader's thread). The cache holds at most kMaxCachedBytes; beyond that frees go back to the system.
 //
 // Blocks of 2 MiB and more are 2 MiB aligned and marked MADV_HUGEPAGE: on a kernel with transparent huge pages in
 // "madvise" mode (Debian's default) one page fault then maps 2 MiB instead of 4 KiB. First touches of fresh 4 KiB
@@ -13,10 +14,12 @@
 // made the first evaluation batch of 1000 images cost more than the other nine.
 //
 // Under AddressSanitizer the cache is bypassed: every free goes to the system, so use-after-free is still caught.
+#include <array>
+#include <atomic>
 #include <bit>
 #include <cstdlib>
 #include <mutex>
-#include <unordered_map>
+#include <thread>
 #include <vector>
 
 #include <sys/mman.h>
@@ -56,6 +59,37 @@ size_t size_class(size_t n) {
   return (n + step - 1) & ~(step - 1);
 }
 
+/// The free-list slot of size class `cls`: 0-7 for 64..512 bytes, then four per power of two.
+constexpr size_t kNumClasses = 8 + 4 * (64 - 9);
+size_t class_index(size_t cls) {
+  if (cls <= 512) return cls / kAlignment - 1;
+  const int top = std::bit_width(cls - 1) - 1;  // cls in (2^top, 2^(top+1)], a multiple of 2^(top-2)
+  return 8 + size_t(top - 9) * 4 + (cls >> (top - 2)) - 5;
+}
+
+/// A test-and-test-and-set lock for the allocator's few-instruction critical sections; a waiter yields its core
+/// after a short spin (the holder may be descheduled on a 2-core machine).
+class SpinLock {
+ public:
+  void lock() noexcept {
+    for (int spins = 0; flag_.exchange(true, std::memory_order_acquire);) {
+      while (flag_.load(std::memory_order_relaxed)) {
+        if (++spins < 64) {
+#if defined(__x86_64__) || defined(__i386__)
+          __builtin_ia32_pause();
+#endif
+        } else {
+          std::this_thread::yield();
+        }
+      }
+    }
+  }
+  void unlock() noexcept { flag_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> flag_{false};
+};
+
 class CpuCachingAllocator final : public Allocator {
  public:
   ~CpuCachingAllocator() override { release_all(); }
@@ -64,13 +98,13 @@ class CpuCachingAllocator final : public Allocator {
     if (nbytes == 0) return nullptr;
     const size_t cls = size_class(nbytes);
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<SpinLock> lock(mu_);
       count_alloc(nbytes);
       if constexpr (NABLA_ALLOCATOR_CACHE) {
-        auto it = free_.find(cls);
-        if (it != free_.end() && !it->second.empty()) {
-          void* p = it->second.back();
-          it->second.pop_back();
+        auto& list = free_[class_index(cls)];
+        if (!list.empty()) {
+          void* p = list.back();
+          list.pop_back();
           stats_.cached_bytes -= int64_t(cls);
           return p;
         }
@@ -83,7 +117,7 @@ class CpuCachingAllocator final : public Allocator {
       p = system_allocate(cls);
     }
     if (!p) {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<SpinLock> lock(mu_);
       stats_.allocated_bytes -= int64_t(nbytes);
       --stats_.live_storages;
       NABLA_FAIL("allocator: out of memory allocating ", nbytes, " bytes on the CPU (", stats_.allocated_bytes,
@@ -96,12 +130,12 @@ class CpuCachingAllocator final : public Allocator {
     if (!ptr) return;
     const size_t cls = size_class(nbytes);
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<SpinLock> lock(mu_);
       stats_.allocated_bytes -= int64_t(nbytes);
       --stats_.live_storages;
       if (NABLA_ALLOCATOR_CACHE && stats_.cached_bytes + int64_t(cls) <= kMaxCachedBytes) {
         try {
-          free_[cls].push_back(ptr);
+          free_[class_index(cls)].push_back(ptr);
           stats_.cached_bytes += int64_t(cls);
           return;
         } catch (...) {  // no memory for the list entry: give the block back instead
@@ -113,7 +147,7 @@ class CpuCachingAllocator final : public Allocator {
   }
 
   MemoryStats stats() const override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<SpinLock> lock(mu_);
     return stats_;
   }
 
@@ -127,20 +161,19 @@ class CpuCachingAllocator final : public Allocator {
   }
 
   void release_all() {
-    std::unordered_map<size_t, std::vector<void*>> blocks;
+    std::array<std::vector<void*>, kNumClasses> blocks;  // swapped out (no allocation: this runs when memory is short)
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<SpinLock> lock(mu_);
       blocks.swap(free_);
-      for (const auto& [cls, list] : blocks) stats_.system_frees += int64_t(list.size());
+      for (const auto& list : blocks) stats_.system_frees += int64_t(list.size());
       stats_.cached_bytes = 0;
     }
-    for (auto& [cls, list] : blocks) {
+    for (const auto& list : blocks)
       for (void* p : list) std::free(p);
-    }
   }
 
-  mutable std::mutex mu_;
-  std::unordered_map<size_t, std::vector<void*>> free_;  // size class -> free blocks
+  mutable SpinLock mu_;
+  std::array<std::vector<void*>, kNumClasses> free_;  // class_index(size class) -> free blocks
   MemoryStats stats_;
 };
 
