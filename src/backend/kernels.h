@@ -156,7 +156,7 @@ struct KernelTable {
   /// its window. indices (int32, out's shape) gets each maximum's flat in-plane index h * W + w (H * W < 2^31);
   /// undefined: not written (no gradient needed).
   void (*max_pool2d)(const Pool2dGeom& g, const Tensor& out, const Tensor& indices, const Tensor& x);
-  /// grad_input (planes, H, W), zeroed by the caller, += grad_output (planes, OH, OW) at indices; all contiguous.
+  /// grad_input (planes, H, W, fully written) = grad_output (planes, OH, OW) summed at indices; all contiguous.
   void (*max_pool2d_backward)(const Pool2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
                               const Tensor& indices);
   /// out (A * K elements, in's dtype) = the fold of in (A, R, K): numeric dtypes; floats accumulate in double,
@@ -192,7 +192,7 @@ struct KernelTable {
   /// backend's per-image columns for conv2d_backward_weight, so that it need not rebuild them.
   void (*conv2d)(const Conv2dGeom& g, const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b,
                  const Tensor& cols);
-  /// grad_input (N, C, H, W), zeroed by the caller, += the input gradient of grad_output through w.
+  /// grad_input (N, C, H, W, fully written) = the input gradient of grad_output through w.
   void (*conv2d_backward_input)(const Conv2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
                                 const Tensor& w);
   /// grad_weight (O, C / groups, kh, kw), zeroed by the caller, += the weight gradient of grad_output and x.

@@ -63,7 +63,7 @@ Tensor max_pool_backward(const Tensor& gy_, const Tensor& indices, const backend
   Tensor gy = plain_contiguous(gy_);
   const Device dev = backend::common_device("max_pool2d_backward", {&gy, &indices});
   const int64_t N = gy.size(0), C = gy.size(1);
-  Tensor gx = zeros({N, C, g.H, g.W}, TensorOptions().dtype(gy.dtype()).device(dev));
+  Tensor gx = detail::make_empty({N, C, g.H, g.W}, gy.dtype(), dev);  // the kernel writes all of it
   backend::kernels(dev).max_pool2d_backward(g, gx, gy, indices);
   if (autograd::needs_grad(gy_)) {
     record(OpId::MaxPool2dBackward, {gy_}, gx, [indices, g, N, C](const variable_list& gr) -> variable_list {

@@ -158,7 +158,7 @@ TEST(KernelTables, MaxPoolMatchesTheNaiveLoops) {
       EXPECT_TRUE(same_bits(got, want));
       EXPECT_TRUE(same_bits(bare, want));
       EXPECT_TRUE(same_bits(got_i, want_i));
-      Tensor gx = zeros({g.planes, c.H, c.W});
+      Tensor gx = full({g.planes, c.H, c.W}, NAN);  // the kernel writes every element
       t->max_pool2d_backward(g, gx, gy, got_i);
       EXPECT_TRUE(same_bits(gx, want_gx));
       Tensor got64 = empty_like(want).to(kFloat64), got64_i = empty_like(want_i);
@@ -190,6 +190,12 @@ TEST(KernelTables, ConvWeightGradientFromKeptColumnsEqualsRebuilt) {
     t->conv2d_backward_weight(g, rebuilt, gy, x, Tensor());
     EXPECT_TRUE(same_bits(kept, rebuilt));
     EXPECT_GT(rebuilt.abs().sum().item<double>(), 0.0);
+    // The input gradient is fully written (over NaN) and agrees with the baseline's.
+    Tensor gx = full({g.N, g.C, g.H, g.W}, NAN), base_gx = full({g.N, g.C, g.H, g.W}, NAN);
+    t->conv2d_backward_input(g, gx, gy, w);
+    base.conv2d_backward_input(g, base_gx, gy, w);
+    EXPECT_TRUE(allclose(gx, base_gx, 1e-5, 1e-5));
+    EXPECT_GT(gx.abs().sum().item<double>(), 0.0);
   }
 }
 

@@ -130,13 +130,16 @@ template <typename T>
 void backward_input_images(const T* pg, const T* pw, T* px, const backend::Conv2dGeom& g) {
   parallel_chunks(g.N, parallel_images(g) ? 1 : g.N, [&](int64_t n0, int64_t n1) {
     Scratch<T> col(g.K() * g.L());
-    for (int64_t n = n0; n < n1; ++n)
+    for (int64_t n = n0; n < n1; ++n) {
+      // The image's gradient is zeroed here, not by the caller: on the thread that adds into it, while cached.
+      std::fill(px + n * g.C * g.H * g.W, px + (n + 1) * g.C * g.H * g.W, T(0));
       for (int64_t gr = 0; gr < g.groups; ++gr) {
         // col (K, L) = w[grp]^T (K, Og) @ gy[n, grp] (Og, L)
         gemm<T>(true, false, g.K(), g.L(), g.Og(), 1, pw + gr * g.Og() * g.K(), g.K(),
                 pg + (n * g.O + gr * g.Og()) * g.L(), g.L(), 0, col.data(), g.L());
         col2im_add(col.data(), g, px + (n * g.C + gr * g.Cg) * g.H * g.W);
       }
+    }
   });
 }
 

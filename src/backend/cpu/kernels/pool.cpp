@@ -240,6 +240,7 @@ void max_pool2d_backward(const backend::Pool2dGeom& g, const Tensor& grad_input,
     parallel_chunks(g.planes, plane_grain(g), [&](int64_t p0, int64_t p1) {
       for (int64_t p = p0; p < p1; ++p) {
         scalar_t* plane = px + p * ins;
+        std::fill(plane, plane + ins, scalar_t(0));  // here, not by the caller: on this thread, while cached
         for (int64_t o = 0; o < outs; ++o) plane[pi[p * outs + o]] += pg[p * outs + o];
       }
     });
