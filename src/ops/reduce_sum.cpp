@@ -1,4 +1,6 @@
 // sum, mean and prod (whole tensor or along dims).
+#include <algorithm>
+
 #include "autograd/record.h"
 #include "backend/kernels.h"
 #include "nabla/ops/reduce.h"
@@ -31,8 +33,37 @@ Tensor grad_like_input(const Tensor& g, ScalarType in_t) { return g.dtype() == i
 // innermost. `divide_by` (mean) divides the accumulator before it is rounded to the output dtype. Empty means are nan
 // (0 / 0), as in PyTorch.
 Tensor fold_sum_or_prod(backend::ReduceOp op, const Tensor& x, const ops::ReducePlan& plan,
-                        std::optional<double> divide_by = std::nullopt) {
+                        std::optional<double> divide_by = std::nullopt);
+
+// A sum whose reduced dims end x but have kept dims between them (a conv bias gradient or BatchNorm2d's mean: (N, C,
+// H, W) over {0, 2, 3}), x contiguous: the trailing block is folded first, one row per element of the rest, and the
+// other dims from that smaller result (a column fold), instead of copying all of x to move the reduced dims
+// innermost. The partial sums are rounded to x's dtype once. nullopt when the layout does not apply.
+std::optional<Tensor> fold_trailing_block_first(const Tensor& x, const ops::ReducePlan& plan,
+                                                std::optional<double> divide_by, Device dev) {
+  const auto sizes = x.sizes();
+  size_t t = sizes.size();
+  while (t > 0 && plan.reduced[t - 1]) --t;  // dims [t, nd) are reduced
+  int64_t R = 1;
+  for (size_t d = t; d < sizes.size(); ++d) R *= sizes[d];
+  const bool more = std::find(plan.reduced.begin(), plan.reduced.begin() + std::ptrdiff_t(t), true) !=
+                    plan.reduced.begin() + std::ptrdiff_t(t);
+  if (t == 0 || R <= 1 || !more || !x.is_contiguous() || x.numel() == 0) return std::nullopt;
+  Tensor partial = detail::make_empty(IntArrayRef(sizes.data(), t), x.dtype(), dev);
+  backend::kernels(dev).reduce(backend::ReduceOp::Sum, backend::ReduceGeom{x.numel() / R, R, 1, false, 1}, partial,
+                               x);
+  std::vector<int64_t> rest;
+  for (size_t d = 0; d < t; ++d)
+    if (plan.reduced[d]) rest.push_back(int64_t(d));
+  const auto plan2 = ops::make_reduce_plan(partial, rest, /*keepdim=*/false, "sum");
+  return fold_sum_or_prod(backend::ReduceOp::Sum, partial, plan2, divide_by).view(plan.out_shape);
+}
+
+Tensor fold_sum_or_prod(backend::ReduceOp op, const Tensor& x, const ops::ReducePlan& plan,
+                        std::optional<double> divide_by) {
   const Device dev = backend::common_device(backend::op_name(op), {&x});
+  if (op == backend::ReduceOp::Sum && !ops::column_layout(x, plan))
+    if (auto out = fold_trailing_block_first(x, plan, divide_by, dev)) return *out;
   Tensor out = detail::make_empty(plan.out_shape, x.dtype(), dev);
   if (auto L = ops::column_layout(x, plan)) {
     backend::kernels(dev).reduce(op, backend::ReduceGeom{L->A, L->R, L->K, divide_by.has_value(), divide_by.value_or(1)}, out, x);

@@ -260,3 +260,39 @@ NABLA_GRADCHECK_CASE(ProdDim, "dim 1", [] { return tensor_list{rand64({3, 4}, 0.
                      [](const tensor_list& x) { return tensor_list{prod(x[0], 1)}; });
 NABLA_GRADCHECK_CASE(ProdDim, "dim 0 keepdim non-contiguous", [] { return tensor_list{rand64_noncontiguous({3, 4}, 0.5, 1.5)}; },
                      [](const tensor_list& x) { return tensor_list{prod(x[0], 0, true)}; });
+
+// Reduced dims that end the tensor with kept dims between them ((N, C, H, W) over {0, 2, 3}, as a conv bias gradient
+// or BatchNorm2d's mean): folded as the trailing block first, then the rest; checked against a double loop, with
+// keepdim, mean, int64, a size-1 trailing dim and an empty batch.
+TEST(ReduceSum, SplitReducedDimsMatchADoubleLoop) {
+  const int64_t N = 5, C = 17, H = 6, W = 7;
+  Tensor x = randn({N, C, H, W});
+  std::vector<double> want(C, 0.0);
+  const float* p = x.data_ptr<float>();
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t i = 0; i < H * W; ++i) want[size_t(c)] += p[(n * C + c) * H * W + i];
+  Tensor s = x.sum({0, 2, 3});
+  ASSERT_EQ(s.sizes().vec(), (std::vector<int64_t>{C}));
+  expect_close(s.to(kFloat64), want, 1e-5);
+  Tensor sk = x.sum({0, 2, 3}, /*keepdim=*/true);
+  ASSERT_EQ(sk.sizes().vec(), (std::vector<int64_t>{1, C, 1, 1}));
+  expect_close(sk.to(kFloat64).flatten(), want, 1e-5);
+  std::vector<double> mean = want;
+  for (double& m : mean) m /= double(N * H * W);
+  expect_close(x.mean({0, 2, 3}).to(kFloat64), mean, 1e-6);
+  expect_close(x.to(kFloat64).sum({0, 3, 2}), want, 1e-12);  // same dims in another order
+  // int64: exact
+  Tensor xi = randint(-50, 50, {N, C, H, W});
+  std::vector<int64_t> wi(C, 0);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t i = 0; i < H * W; ++i) wi[size_t(c)] += xi.data_ptr<int64_t>()[(n * C + c) * H * W + i];
+  Tensor si = xi.sum({0, 2, 3});
+  for (int64_t c = 0; c < C; ++c) EXPECT_EQ(si.data_ptr<int64_t>()[c], wi[size_t(c)]);
+  // a trailing reduced dim of size 1 and an empty batch
+  expect_close(x.view({N, C, H * W, 1}).sum({0, 2, 3}).to(kFloat64), want, 1e-5);
+  Tensor e = zeros({0, C, H, W}).sum({0, 2, 3});
+  EXPECT_EQ(e.sizes().vec(), (std::vector<int64_t>{C}));
+  EXPECT_EQ(e.abs().sum().item<double>(), 0.0);
+}
