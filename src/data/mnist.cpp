@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "nabla/data/datasets.h"
 #include "data/stack_rows.h"
+#include "nabla/data/datasets.h"
 #include "nabla/ops/factory.h"
 
 namespace nabla::data::datasets {

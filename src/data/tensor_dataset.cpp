@@ -1,6 +1,6 @@
 // TensorDataset: the rows of a tensor, optionally paired with the rows of a targets tensor.
-#include "nabla/data/datasets.h"
 #include "data/stack_rows.h"
+#include "nabla/data/datasets.h"
 #include "nabla/ops/factory.h"
 #include "nabla/ops/shape.h"
 

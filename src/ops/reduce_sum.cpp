@@ -50,8 +50,7 @@ std::optional<Tensor> fold_trailing_block_first(const Tensor& x, const ops::Redu
                     plan.reduced.begin() + std::ptrdiff_t(t);
   if (t == 0 || R <= 1 || !more || !x.is_contiguous() || x.numel() == 0) return std::nullopt;
   Tensor partial = detail::make_empty(IntArrayRef(sizes.data(), t), x.dtype(), dev);
-  backend::kernels(dev).reduce(backend::ReduceOp::Sum, backend::ReduceGeom{x.numel() / R, R, 1, false, 1}, partial,
-                               x);
+  backend::kernels(dev).reduce(backend::ReduceOp::Sum, backend::ReduceGeom{x.numel() / R, R, 1, false, 1}, partial, x);
   std::vector<int64_t> rest;
   for (size_t d = 0; d < t; ++d)
     if (plan.reduced[d]) rest.push_back(int64_t(d));

@@ -306,14 +306,15 @@ TEST(DataTensorDataset, StackedBatchIsTheStackOfItsExamples) {
   std::vector<datasets::TensorDataset> cases{
       ten_rows(),
       datasets::TensorDataset(arange(60, TensorOptions().dtype(kFloat64)).reshape({10, 2, 3})),  // no targets
-      datasets::TensorDataset(arange(10, TensorOptions().dtype(kInt32))),                       // 0-dim rows
+      datasets::TensorDataset(arange(10, TensorOptions().dtype(kInt32))),                        // 0-dim rows
       datasets::TensorDataset(arange(30).reshape({10, 3}), arange(20, TensorOptions().dtype(kInt64)).reshape({10, 2}))};
   for (auto& ds : cases) {
     auto mapped = ds.map(transforms::Stack<>());
     expect_same_batch(mapped.get_batch(idx), transforms::Stack<>().apply_batch(ds.get_batch(idx)));
   }
-  EXPECT_NE(error_of([] { ten_rows().map(transforms::Stack<>()).get_batch({2, 10}); })
-                .find("TensorDataset: index 10 is out of range for a dataset of size 10"),
+  EXPECT_NE(error_of([] {
+              ten_rows().map(transforms::Stack<>()).get_batch({2, 10});
+            }).find("TensorDataset: index 10 is out of range for a dataset of size 10"),
             std::string::npos);
 }
 
@@ -539,8 +540,9 @@ TEST(DataMNIST, StackedBatchIsTheStackOfItsExamples) {
   const std::vector<size_t> idx{4, 1, 1};
   expect_same_batch(datasets::MNIST(d.str()).map(transforms::Stack<>()).get_batch(idx),
                     transforms::Stack<>().apply_batch(mnist.get_batch(idx)));
-  EXPECT_NE(error_of([&] { datasets::MNIST(d.str()).map(transforms::Stack<>()).get_batch({5}); })
-                .find("MNIST: index 5 is out of range for a dataset of size 5"),
+  EXPECT_NE(error_of([&] {
+              datasets::MNIST(d.str()).map(transforms::Stack<>()).get_batch({5});
+            }).find("MNIST: index 5 is out of range for a dataset of size 5"),
             std::string::npos);
 }
 

@@ -17,8 +17,7 @@ tensor_list grad(const tensor_list& outputs, const tensor_list& inputs, const te
 
 namespace detail {
 /// backward({tensor}, {grad_tensor}, retain_graph, create_graph) without building lists (Tensor::backward's path).
-void backward_one(const Tensor& tensor, const Tensor& grad_tensor, std::optional<bool> retain_graph,
-                  bool create_graph);
+void backward_one(const Tensor& tensor, const Tensor& grad_tensor, std::optional<bool> retain_graph, bool create_graph);
 }  // namespace detail
 
 }  // namespace nabla::autograd

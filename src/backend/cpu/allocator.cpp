@@ -6,7 +6,8 @@
 // the first make no system allocation. Classes: multiples of 64 bytes up to 512, then four per power of two (at
 // most 25% slack), each with its own free list in a fixed table. One spin lock guards the lists (its critical
 // sections are a few instructions; a mutex and a hash map cost ~150 instructions per tensor), so a block may be
-// freed on any thread (batches are made on the loader's thread). The cache holds at most kMaxCachedBytes; beyond that frees go back to the system.
+// freed on any thread (batches are made on the loader's thread). The cache holds at most kMaxCachedBytes; beyond that
+// frees go back to the system.
 //
 // Blocks of 2 MiB and more are 2 MiB aligned and marked MADV_HUGEPAGE: on a kernel with transparent huge pages in
 // "madvise" mode (Debian's default) one page fault then maps 2 MiB instead of 4 KiB. First touches of fresh 4 KiB
