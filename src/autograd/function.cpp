@@ -109,7 +109,7 @@ void CustomNodeBase::finish(const tensor_list& inputs, tensor_list& outputs, boo
   for (size_t i = 0; i < outputs.size(); ++i) {
     Tensor& out = outputs[i];
     if (!out.defined()) {
-      output_meta_.push_back({{}, kFloat32});
+      add_output_meta({{}, kFloat32});
       continue;
     }
     const TensorImpl* impl = out.impl_ptr().get();

@@ -118,8 +118,15 @@ Node::~Node() {
 }
 
 uint32_t Node::add_output(const Tensor& t) {
-  output_meta_.push_back({DimVector(t.sizes()), t.dtype()});
-  return uint32_t(output_meta_.size() - 1);
+  return add_output_meta({DimVector(t.sizes()), t.dtype()});
+}
+
+uint32_t Node::add_output_meta(OutputMeta meta) {
+  if (num_outputs_ == 0)
+    first_output_meta_ = std::move(meta);
+  else
+    more_output_meta_.push_back(std::move(meta));
+  return num_outputs_++;
 }
 
 unsigned Node::add_pre_hook(uint32_t output_nr, GradHook hook) {

@@ -60,9 +60,14 @@ class Node : public std::enable_shared_from_this<Node> {
 
   const std::vector<Edge>& next_edges() const { return next_edges_; }
   std::vector<Edge>& mutable_next_edges() { return next_edges_; }
-  uint32_t num_outputs() const { return static_cast<uint32_t>(output_meta_.size()); }
-  const OutputMeta& output_meta(uint32_t i) const { return output_meta_.at(i); }
+  uint32_t num_outputs() const { return num_outputs_; }
+  const OutputMeta& output_meta(uint32_t i) const {
+    if (i == 0 && num_outputs_ > 0) return first_output_meta_;
+    return more_output_meta_.at(i - 1);  // throws std::out_of_range past the last output, as vector::at
+  }
   uint32_t add_output(const Tensor& t);
+  /// Appends an output's metadata (shape, dtype) directly; returns its index.
+  uint32_t add_output_meta(OutputMeta meta);
   virtual uint64_t sequence_nr() const { return sequence_nr_; }
 
   /// Hooks on the gradient of forward output `output_nr`, run before apply (in registration order).
@@ -80,7 +85,10 @@ class Node : public std::enable_shared_from_this<Node> {
 
  protected:
   std::vector<Edge> next_edges_;
-  std::vector<OutputMeta> output_meta_;
+  // Output 0's metadata is kept inline (nearly every node has one output): no allocation for it.
+  OutputMeta first_output_meta_;
+  std::vector<OutputMeta> more_output_meta_;
+  uint32_t num_outputs_ = 0;
   struct PreHook {
     unsigned handle;
     uint32_t output_nr;
