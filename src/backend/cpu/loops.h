@@ -21,22 +21,6 @@ inline namespace NABLA_CPU_CAP_NS {
 
 constexpr int64_t kParallelThreshold = 32768;
 
-/// f(i) for i in [0, n): on the thread pool when `parallel` and n > 1, one contiguous range of i per thread (the
-/// pool's hand-off costs ~0.1-1 us per task: a reduction's 4096 rows of 121 elements as single tasks ran 4x slower
-/// than one pass), else a plain loop (which never touches the pool). Each f(i) must be independent of the others.
-template <typename F>
-void parallel_for(int64_t n, bool parallel, F&& f) {
-  const int64_t parts = parallel ? std::min<int64_t>(n, ::nabla::detail::pool_threads()) : 1;
-  if (parts > 1 && !::nabla::detail::in_parallel_region()) {
-    auto task = [&f, n, parts](int64_t c) {
-      for (int64_t i = n * c / parts; i < n * (c + 1) / parts; ++i) f(i);
-    };
-    ::nabla::detail::run_tasks(parts, task);
-  } else {
-    for (int64_t i = 0; i < n; ++i) f(i);
-  }
-}
-
 /// f(begin, end) over [0, n) in as many contiguous chunks as the pool has threads (at least `grain` elements
 /// each); a plain call f(0, n) when that is one chunk. For loops that keep a buffer per chunk.
 template <typename F>
@@ -45,6 +29,21 @@ void parallel_chunks(int64_t n, int64_t grain, F&& f) {
   if (chunks <= 1 || ::nabla::detail::in_parallel_region()) return f(int64_t(0), n);
   auto task = [&](int64_t c) { f(n * c / chunks, n * (c + 1) / chunks); };
   ::nabla::detail::run_tasks(chunks, task);
+}
+
+/// f(i) for i in [0, n): on the thread pool when `parallel`, one contiguous range of i per thread (parallel_chunks:
+/// the pool's hand-off costs ~0.1-1 us per task, and a reduction's 4096 rows of 121 elements as single tasks ran 4x
+/// slower than one pass), else a plain loop (which never touches the pool). Each f(i) must be independent of the
+/// others.
+template <typename F>
+void parallel_for(int64_t n, bool parallel, F&& f) {
+  auto range = [&f](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) f(i);
+  };
+  if (parallel)
+    parallel_chunks(n, 1, range);
+  else
+    range(0, n);
 }
 
 /// n elements of uninitialised scratch memory from the CPU's caching allocator (a std::vector of a few hundred KiB
