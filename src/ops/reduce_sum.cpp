@@ -61,14 +61,17 @@ std::optional<Tensor> fold_trailing_block_first(const Tensor& x, const ops::Redu
 Tensor fold_sum_or_prod(backend::ReduceOp op, const Tensor& x, const ops::ReducePlan& plan,
                         std::optional<double> divide_by) {
   const Device dev = backend::common_device(backend::op_name(op), {&x});
-  if (op == backend::ReduceOp::Sum && !ops::column_layout(x, plan))
+  const auto L = ops::column_layout(x, plan);
+  if (!L && op == backend::ReduceOp::Sum)
     if (auto out = fold_trailing_block_first(x, plan, divide_by, dev)) return *out;
   Tensor out = detail::make_empty(plan.out_shape, x.dtype(), dev);
-  if (auto L = ops::column_layout(x, plan)) {
-    backend::kernels(dev).reduce(op, backend::ReduceGeom{L->A, L->R, L->K, divide_by.has_value(), divide_by.value_or(1)}, out, x);
+  const bool divide = divide_by.has_value();
+  const double divisor = divide_by.value_or(1);
+  if (L) {
+    backend::kernels(dev).reduce(op, backend::ReduceGeom{L->A, L->R, L->K, divide, divisor}, out, x);
   } else {
     Tensor rows = ops::reduce_rows(x, plan);
-    backend::kernels(dev).reduce(op, backend::ReduceGeom{plan.outer, plan.inner, 1, divide_by.has_value(), divide_by.value_or(1)}, out, rows);
+    backend::kernels(dev).reduce(op, backend::ReduceGeom{plan.outer, plan.inner, 1, divide, divisor}, out, rows);
   }
   return out;
 }

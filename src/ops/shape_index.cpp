@@ -87,7 +87,6 @@ Tensor gather(const Tensor& x, int64_t dim, const Tensor& index) {
   Tensor idx = index_as_int64(index, "gather");
   const int64_t* ip = idx.data_ptr<int64_t>();
   const int64_t dsize = x.dim() == 0 ? 1 : x.size(d);
-  const int64_t dstride = x.dim() == 0 ? 0 : x.stride(d);
   check_range(ip, idx.numel(), dsize, d, "gather");
   const Device dev = backend::common_device("gather", {&x, &idx});
   Tensor out = detail::make_empty(index.sizes(), x.dtype(), dev);
