@@ -10,6 +10,7 @@
 #include <limits>
 #include <string_view>
 
+#include "data/rows.h"
 #include "nabla/ops/factory.h"
 
 namespace nabla::data::datasets {
@@ -226,7 +227,7 @@ CSV::CSV(const std::string& path, CSVOptions options) {
 
 Example<> CSV::get(size_t index) {
   const auto n = static_cast<size_t>(features_.size(0));
-  NABLA_CHECK(index < n, "CSV: index ", index, " is out of range for a dataset of size ", n);
+  detail::check_index(index, n, "CSV");
   const auto i = static_cast<int64_t>(index);
   return Example<>(features_[i], targets_[i]);
 }

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "data/stack_rows.h"
+#include "data/rows.h"
 #include "nabla/data/datasets.h"
 #include "nabla/ops/factory.h"
 
@@ -136,7 +136,7 @@ MNIST::MNIST(const std::string& root, Mode mode) : train_(mode == Mode::kTrain) 
 
 Example<> MNIST::get(size_t index) {
   const auto n = static_cast<size_t>(images_.size(0));
-  NABLA_CHECK(index < n, "MNIST: index ", index, " is out of range for a dataset of size ", n);
+  detail::check_index(index, n, "MNIST");
   const auto i = static_cast<int64_t>(index);
   return Example<>(images_[i], targets_[i]);
 }

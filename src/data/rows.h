@@ -1,11 +1,18 @@
 #pragma once
-// Rows of tensors gathered into a batch: what Stack<> makes of the examples (data[i], targets[i]) of a dataset
-// whose examples are tensor rows, in one index_select per tensor.
+// Datasets whose examples are rows (TensorDataset, MNIST, CSV): the index check of their get(), and what Stack<>
+// makes of a batch of (data[i], targets[i]) examples, gathered in one index_select per tensor.
+#include <cstddef>
 #include <vector>
 
+#include "nabla/core/error.h"
 #include "nabla/data/example.h"
 
 namespace nabla::data::datasets::detail {
+
+/// Raises nabla::Error naming `dataset` when index >= size.
+inline void check_index(size_t index, size_t size, const char* dataset) {
+  NABLA_CHECK(index < size, dataset, ": index ", index, " is out of range for a dataset of size ", size);
+}
 
 /// Example(data rows at indices, targets rows at indices (undefined when targets is)); an index >= data.size(0)
 /// raises nabla::Error naming `dataset`.

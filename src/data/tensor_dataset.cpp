@@ -1,5 +1,5 @@
 // TensorDataset: the rows of a tensor, optionally paired with the rows of a targets tensor.
-#include "data/stack_rows.h"
+#include "data/rows.h"
 #include "nabla/data/datasets.h"
 #include "nabla/ops/factory.h"
 #include "nabla/ops/shape.h"
@@ -30,7 +30,7 @@ TensorDataset::TensorDataset(Tensor data, Tensor t) : TensorDataset(std::move(da
 
 Example<> TensorDataset::get(size_t index) {
   const auto n = static_cast<size_t>(tensor.size(0));
-  NABLA_CHECK(index < n, "TensorDataset: index ", index, " is out of range for a dataset of size ", n);
+  detail::check_index(index, n, "TensorDataset");
   const auto i = static_cast<int64_t>(index);
   return Example<>(tensor[i], targets.defined() ? targets[i] : Tensor());
 }
@@ -49,7 +49,7 @@ Example<> stack_rows(const Tensor& data, const Tensor& targets, const std::vecto
   Tensor index = empty({static_cast<int64_t>(indices.size())}, TensorOptions().dtype(kInt64));
   int64_t* p = index.data_ptr<int64_t>();
   for (size_t k = 0; k < indices.size(); ++k) {
-    NABLA_CHECK(indices[k] < n, dataset, ": index ", indices[k], " is out of range for a dataset of size ", n);
+    check_index(indices[k], n, dataset);
     p[k] = static_cast<int64_t>(indices[k]);
   }
   // As stack() of the rows (views of data): the batch is a new tensor, in the graph when data is.
