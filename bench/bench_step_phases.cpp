@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
         const auto t4 = clk::now();
         if (i < warmup) continue;
         const clk::time_point marks[5] = {t0, t1, t2, t3, t4};
-        for (int k = 0; k < 4; ++k) sum[k] += std::chrono::duration<double, std::micro>(marks[k + 1] - marks[k]).count();
+        for (int k = 0; k < 4; ++k)
+          sum[k] += std::chrono::duration<double, std::micro>(marks[k + 1] - marks[k]).count();
       }
       for (int k = 0; k < 4; ++k) per_phase[threads - 1][k].push_back(sum[k] / steps);
     }

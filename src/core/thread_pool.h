@@ -5,8 +5,8 @@
 // a while after every parallel region; on a 2-core machine they take the core that the data loader's thread or the
 // next serial step needs (PyTorch's default here is 3-4x slower than with OMP_WAIT_POLICY=PASSIVE; nabla's own test
 // suite ran 81 s with OpenMP and passive waits, 27 s with this pool: docs/benchmarks.md). Here an idle worker spins
-// for a bounded, short time (kSpinNs), then sleeps on a futex, whatever the environment says. OpenBLAS runs one thread per call, and the GEMMs are split
-// across this pool (backend/cpu/gemm.cpp).
+// for a bounded, short time (kSpinNs), then sleeps on a futex, whatever the environment says. OpenBLAS runs one thread
+// per call, and the GEMMs are split across this pool (backend/cpu/gemm.cpp).
 #include <cstdint>
 #include <type_traits>
 

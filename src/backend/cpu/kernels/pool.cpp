@@ -2,11 +2,11 @@
 // pooling sums each window in double and divides by its divisor; its backward spreads g / divisor over the window.
 //
 // The forward writes the maxima and, when a gradient is needed, their flat in-plane indices h * W + w (int32: the op
-// checks that a plane has fewer than 2^31 elements) in one pass; the backward adds each output gradient at its index. Within a window the first element starts the maximum and a later
-// element takes over when it is larger or NaN (so the last NaN of a window wins), as ATen's CPU kernel does. The
-// comparisons are written as selects, not branches: on real activations "is this one larger" is a coin toss, and the
-// mispredicted branches made max_pool2d 12% of a CNN epoch. Planes are split over the thread pool; each output is
-// computed alone, so no result depends on the thread count.
+// checks that a plane has fewer than 2^31 elements) in one pass; the backward adds each output gradient at its index.
+// Within a window the first element starts the maximum and a later element takes over when it is larger or NaN (so the
+// last NaN of a window wins), as ATen's CPU kernel does. The comparisons are written as selects, not branches: on real
+// activations "is this one larger" is a coin toss, and the mispredicted branches made max_pool2d 12% of a CNN epoch.
+// Planes are split over the thread pool; each output is computed alone, so no result depends on the thread count.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
