@@ -10,6 +10,13 @@
 #include "test_util.h"
 
 namespace nabla {
+// The im2col paths of the baseline's conv kernels (kernels_cpu.h), the oracle of the Winograd path.
+namespace cpu::cap_default {
+bool winograd_applies(const backend::Conv2dGeom& g);
+void conv2d_im2col(const backend::Conv2dGeom& g, const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b,
+                   const Tensor& cols);
+}  // namespace cpu::cap_default
+
 namespace {
 using backend::BinaryOp;
 using backend::KernelTable;
@@ -197,6 +204,62 @@ TEST(KernelTables, ConvWeightGradientFromKeptColumnsEqualsRebuilt) {
     EXPECT_TRUE(allclose(gx, base_gx, 1e-5, 1e-5));
     EXPECT_GT(gx.abs().sum().item<double>(), 0.0);
   }
+}
+
+// Winograd F(2x2, 3x3) against im2col, in every table, float32 and float64: with and without bias, odd output sizes,
+// padding 0 to 2, unequal paddings, one image. Stated tolerance: the largest difference is at most 1e-5 (float32;
+// 1e-13 for float64) of the largest output magnitude. A forward that keeps columns for the weight gradient stays on
+// im2col (same bits, and the same columns), and so does an ineligible layer (groups 2).
+TEST(KernelTables, WinogradConvMatchesIm2col) {
+  auto geom = [](int64_t N, int64_t C, int64_t H, int64_t W, int64_t O, int64_t ph, int64_t pw, int64_t groups) {
+    backend::Conv2dGeom g{N, C, H, W, O, C / groups, 3, 3, H + 2 * ph - 2, W + 2 * pw - 2, 1, 1, ph, pw, 1, 1, groups};
+    return g;
+  };
+  const std::vector<backend::Conv2dGeom> shapes{
+      geom(6, 32, 13, 13, 64, 0, 0, 1),  // the Fashion-MNIST CNN's conv2: 11x11 outputs, odd tiles
+      geom(3, 9, 7, 10, 12, 1, 0, 1),    // unequal paddings, 7x8 outputs
+      geom(2, 8, 5, 6, 16, 2, 2, 1),     // padding 2
+      geom(1, 16, 4, 4, 8, 1, 2, 1)};    // one image, no thread split
+  auto rel_err = [](const Tensor& got, const Tensor& want) {
+    return (got.to(kFloat64) - want.to(kFloat64)).abs().max().item<double>() /
+           want.to(kFloat64).abs().max().item<double>();
+  };
+  for (const backend::Conv2dGeom& g : shapes)
+    for (ScalarType dt : {kFloat32, kFloat64}) {
+      SCOPED_TRACE(::testing::Message() << "N " << g.N << " C " << g.C << " " << g.H << "x" << g.W << " O " << g.O
+                                        << " pad " << g.ph << "," << g.pw << " " << dt);
+      ASSERT_TRUE(cpu::cap_default::winograd_applies(g));
+      const double tol = dt == kFloat32 ? 1e-5 : 1e-13;
+      Tensor x = randn({g.N, g.C, g.H, g.W}).to(dt), w = randn({g.O, g.Cg, 3, 3}).to(dt), b = randn({g.O}).to(dt);
+      Tensor want = empty({g.N, g.O, g.OH, g.OW}).to(dt), want_nb = empty_like(want);
+      Tensor want_cols = empty({g.columns_numel()}).to(dt);
+      cpu::cap_default::conv2d_im2col(g, want, x, w, b, want_cols);
+      cpu::cap_default::conv2d_im2col(g, want_nb, x, w, Tensor(), Tensor());
+      for (const KernelTable* t : backend::registered_kernel_tables()) {
+        SCOPED_TRACE(t->name);
+        Tensor out = full_like(want, NAN), out_nb = full_like(want, NAN);  // every element written
+        t->conv2d(g, out, x, w, b, Tensor());
+        t->conv2d(g, out_nb, x, w, Tensor(), Tensor());
+        EXPECT_LE(rel_err(out, want), tol);
+        EXPECT_LE(rel_err(out_nb, want_nb), tol);
+        EXPECT_FALSE(same_bits(out, want));  // the Winograd path ran
+        Tensor kept = full_like(want, NAN), cols = full_like(want_cols, NAN);
+        t->conv2d(g, kept, x, w, b, cols);
+        if (t == &cpu::kernel_table(cpu::Capability::Default)) {
+          EXPECT_TRUE(same_bits(kept, want));
+          EXPECT_TRUE(same_bits(cols, want_cols));
+        } else {
+          EXPECT_LE(rel_err(kept, want), tol);  // GEMM kernels may differ between instruction sets
+          EXPECT_TRUE(same_bits(cols, want_cols));
+        }
+      }
+    }
+  const backend::Conv2dGeom grouped = geom(2, 16, 6, 6, 16, 1, 1, 2);
+  ASSERT_FALSE(cpu::cap_default::winograd_applies(grouped));
+  Tensor x = randn({2, 16, 6, 6}), w = randn({16, 8, 3, 3}), want = empty({2, 16, 6, 6}), got = empty_like(want);
+  cpu::cap_default::conv2d_im2col(grouped, want, x, w, Tensor(), Tensor());
+  cpu::kernel_table(cpu::Capability::Default).conv2d(grouped, got, x, w, Tensor(), Tensor());
+  EXPECT_TRUE(same_bits(got, want));
 }
 
 // Sum and product reductions: rows longer than one fold chunk and a block of columns, float32/float64/int64, every

@@ -40,6 +40,10 @@ void conv2d_backward_input(const backend::Conv2dGeom& g, const Tensor& grad_inpu
                            const Tensor& w);
 void conv2d_backward_weight(const backend::Conv2dGeom& g, const Tensor& grad_weight, const Tensor& grad_output,
                             const Tensor& x, const Tensor& cols);
+/// conv2d by im2col + GEMM alone, for every shape: the path conv2d takes unless Winograd applies (conv_winograd.h),
+/// and its test oracle.
+void conv2d_im2col(const backend::Conv2dGeom& g, const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b,
+                   const Tensor& cols);
 
 }  // namespace NABLA_CPU_CAP_NS
 }  // namespace nabla::cpu
