@@ -189,6 +189,23 @@ inline void apply_row(F& f, const std::array<char*, sizeof...(I) + 1>& p, int64_
     }
   }
 }
+
+/// out[i] = f(in[i]...) over contiguous operands of out's numel, split over the pool when large.
+template <typename F, typename Args, size_t... I>
+void map_flat(F& f, const Tensor& out, const std::array<char*, sizeof...(I)>& in, std::index_sequence<I...>) {
+  using R = typename function_traits<F>::result_type;
+  R* po = static_cast<R*>(out.data_ptr());
+  const std::tuple<const std::tuple_element_t<I, Args>*...> pin{
+      reinterpret_cast<const std::tuple_element_t<I, Args>*>(in[I])...};
+  auto range = [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) po[i] = f(std::get<I>(pin)[i]...);
+  };
+  const int64_t n = out.numel();
+  if (n >= kParallelThreshold)
+    parallel_chunks(n, 8192, range);
+  else
+    range(0, n);
+}
 }  // namespace detail
 
 /// out[i] = f(in[i]...). `out` and `in` have one shape (inputs may be expanded views); their dtypes
@@ -198,16 +215,15 @@ void map(F f, const Tensor& out, const Ts&... in) {
   using traits = function_traits<F>;
   static_assert(traits::arity == sizeof...(Ts), "map: functor arity does not match operand count");
   constexpr size_t N = sizeof...(Ts) + 1;
-  std::array<const Tensor*, N> ops{&out, &in...};
-  LoopGeometry<N> g;
   if (out.is_contiguous() && (in.is_contiguous() && ...)) {
-    // Every operand contiguous (same shape): one flat row, no dims to coalesce.
-    g.numel = out.numel();
-    g.sizes.push_back(g.numel);
-    g.strides.push_back({int64_t(out.element_size()), int64_t(in.element_size())...});
-  } else {
-    g = make_geometry<N>(ops);
+    // Every operand contiguous (same shape): one flat loop, no geometry to build (for a one-element op, building it
+    // cost more than the op).
+    detail::map_flat<F, typename traits::args_tuple>(f, out, {static_cast<char*>(in.data_ptr())...},
+                                                     std::make_index_sequence<N - 1>{});
+    return;
   }
+  std::array<const Tensor*, N> ops{&out, &in...};
+  const LoopGeometry<N> g = make_geometry<N>(ops);
   std::array<char*, N> base{static_cast<char*>(out.data_ptr()), static_cast<char*>(in.data_ptr())...};
   for_each_row<N>(g, base, [&](const std::array<char*, N>& p, int64_t n, const std::array<int64_t, N>& s) {
     detail::apply_row<F, typename traits::args_tuple>(f, p, n, s, std::make_index_sequence<N - 1>{});
