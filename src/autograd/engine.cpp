@@ -55,7 +55,8 @@ struct NodeTask {
   bool needed = true;     // (grad only) this node or one below it is a capture point
   bool execute = true;    // (grad only) some child is needed, so apply() must run
   bool captured = false;  // (grad only) a capture point
-  variable_list inputs;   // gradients of the node's forward outputs, summed as they arrive
+  Tensor single;          // the gradient of a node with one forward output, summed as it arrives
+  variable_list inputs;   // or the gradients of each of its outputs (no heap block for the usual single output)
 };
 
 // The tasks of one pass, found by node: a linear scan for the small graphs of typical steps (no hashing), a hash
@@ -196,9 +197,10 @@ void run(std::span<const Edge> roots, std::span<Tensor> root_grads, bool keep_gr
     std::push_heap(heap.begin(), heap.end());
   };
   auto add_input = [&](NodeTask& task, Node* n, uint32_t input_nr, Tensor&& g) {
-    if (task.inputs.empty()) task.inputs.resize(n->num_outputs());
+    const bool one = n->num_outputs() == 1;
+    if (!one && task.inputs.empty()) task.inputs.resize(n->num_outputs());
     if (!g.defined()) return;
-    Tensor& slot = task.inputs[input_nr];
+    Tensor& slot = one ? task.single : task.inputs[input_nr];
     slot = slot.defined() ? slot + g : std::move(g);
   };
   for (size_t i = 0; i < roots.size(); ++i) {
@@ -222,8 +224,23 @@ void run(std::span<const Edge> roots, std::span<Tensor> root_grads, bool keep_gr
     Node* node = heap.back().node;
     heap.pop_back();
     NodeTask& task = tasks.of(node);
-    variable_list inputs = std::move(task.inputs);
-    inputs.resize(node->num_outputs());
+    if (!capturing && !anomaly && node->is_accumulate_grad()) {
+      // A leaf's accumulator (no edges below it) takes its one gradient directly: no list to build.
+      Tensor g = std::move(task.single);
+      if (g.defined()) g = node->run_pre_hooks(0, std::move(g));
+      if (g.defined()) {
+        CurrentNodeGuard guard(node);
+        static_cast<AccumulateGrad*>(node)->apply_one(std::move(g));
+      }
+      continue;
+    }
+    variable_list inputs;
+    if (node->num_outputs() == 1) {
+      inputs.push_back(std::move(task.single));
+    } else {
+      inputs = std::move(task.inputs);
+      inputs.resize(node->num_outputs());
+    }
     for (uint32_t i = 0; i < inputs.size(); ++i) {
       if (inputs[i].defined()) inputs[i] = node->run_pre_hooks(i, std::move(inputs[i]));
     }

@@ -206,12 +206,15 @@ bool accumulate_inplace(const Tensor& grad, const Tensor& g) {
 
 variable_list AccumulateGrad::apply(variable_list&& grads) {
   Tensor g = std::move(grads.at(0));
-  if (!g.defined()) return {};
+  if (g.defined()) apply_one(std::move(g));
+  return {};
+}
+
+void AccumulateGrad::apply_one(Tensor g) {
   accumulate(std::move(g));
   // The engine sums every gradient reaching this leaf before it runs this node: the hooks see this backward's total
   // once, as PyTorch 2.1's post-accumulate-grad hooks (outside the leaf lock, so a hook may do anything).
   run_post_accumulate_grad_hooks(leaf_);
-  return {};
 }
 
 void run_post_accumulate_grad_hooks(const std::shared_ptr<TensorImpl>& leaf) {

@@ -35,6 +35,12 @@ Tensor scalar_to_tensor(const Scalar& s, ScalarType dtype) {
 
 Tensor binary_op(backend::BinaryOp op, const Tensor& a, const Tensor& b, ScalarType compute, const char* name,
                  const Scalar& alpha) {
+  if (a.dtype() == compute && b.dtype() == compute && a.device() == b.device() && a.sizes() == b.sizes()) {
+    // The common case: nothing to convert, broadcast or check across devices.
+    Tensor out = detail::make_empty(a.sizes(), compute, a.device());
+    backend::kernels(a.device()).binary(op, out, a, b, alpha);
+    return out;
+  }
   const Device device = backend::common_device(name, {&a, &b});
   auto bc = prepare2(a, b, compute, name);
   Tensor out = detail::make_empty(bc.shape, compute, device);

@@ -118,6 +118,8 @@ class AccumulateGrad : public Node {
   explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf);
   std::string name() const override { return "AccumulateGrad"; }
   variable_list apply(variable_list&& grads) override;
+  /// apply({g}) without the list, for the engine: accumulates a defined g and runs the post-accumulate-grad hooks.
+  void apply_one(Tensor g);
   Tensor run_pre_hooks(uint32_t output_nr, Tensor grad) override;
   bool is_accumulate_grad() const override { return true; }
   uint64_t sequence_nr() const override { return UINT64_MAX; }

@@ -64,6 +64,11 @@ inline bool has_unit_inner_stride(const Tensor& t) { return t.dim() >= 1 && t.st
 template <typename T, typename F>
 void map2(F f, const Tensor& out, const Tensor& a, const Tensor& b) {
   using R = typename function_traits<F>::result_type;
+  if (out.is_contiguous() && a.is_contiguous() && b.is_contiguous()) {  // the usual case first: one flat loop
+    detail::map_flat<F, typename function_traits<F>::args_tuple>(
+        f, out, {static_cast<char*>(a.data_ptr()), static_cast<char*>(b.data_ptr())}, std::make_index_sequence<2>{});
+    return;
+  }
   const bool sa = is_broadcast_scalar(a), sb = is_broadcast_scalar(b);
   if (!sa && !sb && out.numel() > 0 && out.is_contiguous()) {
     if (is_row_broadcast(b) && has_unit_inner_stride(a)) return map2_rows<false, T>(f, out, a, b);

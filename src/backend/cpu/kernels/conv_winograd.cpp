@@ -1,5 +1,6 @@
 // Winograd F(2x2, 3x3) (see conv_winograd.h). With the transforms
-//   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]   G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]   A^T = [1 1 1 0; 0 1 -1 -1]
+//   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]   G = [1 0 0; .5 .5 .5; .5 -.5 .5; 0 0 1]   A^T = [1 1 1 0; 0 1 -1
+//   -1]
 // a 2x2 output tile is A^T [(G k G^T) . (B^T d B)] A, summed over input channels; the sum over channels of the 16
 // elementwise products is 16 GEMMs: M[e] (Cout, tiles) = U[e] (Cout, Cin) @ V[e] (Cin, tiles).
 // Images go in fixed blocks (set by the shape alone, so no result depends on the thread count); a block's transformed
@@ -31,7 +32,7 @@ void transform_weights(const Winograd3x3& q, const T* w, T* U) {
   for (int64_t co = 0; co < q.Cout; ++co)
     for (int64_t ci = 0; ci < q.Cin; ++ci) {
       const T* k = w + (co * q.Cin + ci) * 9;  // k[3 * row + column]
-      T gk[4][3];  // G k
+      T gk[4][3];                              // G k
       for (int j = 0; j < 3; ++j) {
         gk[0][j] = k[j];
         gk[1][j] = (k[j] + k[3 + j] + k[6 + j]) * h;
@@ -49,7 +50,7 @@ void transform_weights(const Winograd3x3& q, const T* w, T* U) {
 }
 
 struct Tiles {
-  int64_t rows, cols;                    // tiles per image: ceil(OH / 2) x ceil(OW / 2)
+  int64_t rows, cols;  // tiles per image: ceil(OH / 2) x ceil(OW / 2)
   int64_t per_image() const { return rows * cols; }
   int64_t padded_h() const { return 2 * rows + 2; }  // the input rows the tiles read
   int64_t padded_w() const { return 2 * cols + 2; }
@@ -177,8 +178,8 @@ void winograd_conv3x3(const Winograd3x3& q, const T* x, const T* w, const T* b, 
           transform_input(P.data(), tl, H.data(), V.data() + ci * tn + (n - n0) * tpi, q.Cin * tn);
         }
       for (int64_t e = 0; e < 16; ++e)
-        gemm<T>(false, false, q.Cout, tn, q.Cin, T(1), U.data() + e * q.Cout * q.Cin, q.Cin,
-                V.data() + e * q.Cin * tn, tn, T(0), M.data() + e * q.Cout * tn, tn);
+        gemm<T>(false, false, q.Cout, tn, q.Cin, T(1), U.data() + e * q.Cout * q.Cin, q.Cin, V.data() + e * q.Cin * tn,
+                tn, T(0), M.data() + e * q.Cout * tn, tn);
       for (int64_t n = n0; n < n1; ++n)
         for (int64_t co = 0; co < q.Cout; ++co) {
           transform_output(M.data() + co * tn + (n - n0) * tpi, q.Cout * tn, tl, S.data(), Y.data());
