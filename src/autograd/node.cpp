@@ -68,9 +68,8 @@ void defer_release(std::vector<Edge>& edges) {
                    });
 }
 
-void defer_release(BackwardFn&& fn) {
-  if (!fn) return;
-  release_or_queue([&] { fn = nullptr; }, [&](ReleaseQueue& q) { q.fns.push_back(std::move(fn)); });
+void defer_release(void* ctx, void (*destroy)(void*), BackwardFn (*take)(void*)) {
+  release_or_queue([&] { destroy(ctx); }, [&](ReleaseQueue& q) { q.fns.push_back(take(ctx)); });
 }
 
 void defer_release(std::vector<Tensor>& tensors) {

@@ -53,17 +53,14 @@ variable_list OpNode::apply(variable_list&& grads) {
       grads[i].zero_();
     }
   }
-  variable_list out = fn_(grads);
+  variable_list out = call(grads);
   NABLA_CHECK(out.size() == next_edges_.size(), "autograd: ", name(), " returned ", out.size(),
               " gradients but the op has ", next_edges_.size(), " inputs");
   return out;
 }
 
-OpNode::~OpNode() { defer_release(std::move(fn_)); }
-
 void OpNode::release_variables() {
-  defer_release(std::move(fn_));
-  fn_ = nullptr;
+  free_closure();
   released_ = true;
 }
 
@@ -92,31 +89,13 @@ void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t ou
   m.requires_grad = false;
 }
 
-namespace {
-std::shared_ptr<OpNode> make_op_node(ops::OpId op, const std::vector<Tensor>& inputs, BackwardFn&& fn) {
-  auto node = std::make_shared<OpNode>(op, std::move(fn));
+void connect(const std::shared_ptr<Node>& node, ops::OpId op, std::span<const Tensor> inputs,
+             std::span<const Tensor> outputs) {
   auto& edges = node->mutable_next_edges();
   edges.reserve(inputs.size());
   for (const Tensor& in : inputs) edges.push_back(in.defined() ? gradient_edge(in) : Edge{});
   if (AnomalyMode::is_enabled()) node->anomaly_trace = std::string(ops::op_info(op).forward_name);
-  return node;
-}
-}  // namespace
-
-std::shared_ptr<Node> record(ops::OpId op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs,
-                             BackwardFn fn) {
-  std::shared_ptr<Node> node = make_op_node(op, inputs, std::move(fn));
-  for (const Tensor& out : outputs) {
-    uint32_t nr = node->add_output(out);
-    set_history(out, node, nr);
-  }
-  return node;
-}
-
-std::shared_ptr<Node> record(ops::OpId op, const std::vector<Tensor>& inputs, const Tensor& output, BackwardFn fn) {
-  std::shared_ptr<Node> node = make_op_node(op, inputs, std::move(fn));
-  set_history(output, node, node->add_output(output));
-  return node;
+  for (const Tensor& out : outputs) set_history(out, node, node->add_output(out));
 }
 
 Tensor sum_to(const Tensor& grad, IntArrayRef shape) {

@@ -10,7 +10,10 @@
 //   }
 #include <functional>
 #include <initializer_list>
+#include <optional>
+#include <span>
 #include <string>
+#include <utility>
 
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/autograd/node.h"
@@ -19,23 +22,48 @@
 
 namespace nabla::autograd {
 
-using BackwardFn = std::function<variable_list(const variable_list& grads)>;
-
-/// The node every built-in op records: a name from the op table plus a backward closure.
+/// The node every built-in op records: a name from the op table plus a backward closure, which OpNodeWith holds
+/// inline (one heap block for node and closure, as PyTorch's generated nodes hold their saved values).
 class OpNode : public Node {
  public:
-  OpNode(ops::OpId op, BackwardFn fn) : op_(op), fn_(std::move(fn)) {}
-  ~OpNode() override;
+  explicit OpNode(ops::OpId op) : op_(op) {}
   std::string name() const override;
   std::string forward_name() const override;
   variable_list apply(variable_list&& grads) override;
   void release_variables() override;
   ops::OpId op() const { return op_; }
 
+ protected:
+  /// The closure: one gradient per forward output in, one per forward input out.
+  virtual variable_list call(const variable_list& grads) = 0;
+  /// Frees the closure and what it saved, without recursion (defer_release).
+  virtual void free_closure() = 0;
+
  private:
   ops::OpId op_;
-  BackwardFn fn_;
   bool released_ = false;
+};
+
+template <typename F>
+class OpNodeWith final : public OpNode {
+ public:
+  OpNodeWith(ops::OpId op, F fn) : OpNode(op), fn_(std::in_place, std::move(fn)) {}
+  ~OpNodeWith() override { free_closure(); }
+
+ private:
+  variable_list call(const variable_list& grads) override { return (*fn_)(grads); }
+  void free_closure() override {
+    if (!fn_) return;
+    defer_release(
+        this, [](void* self) { static_cast<OpNodeWith*>(self)->fn_.reset(); },
+        [](void* self) -> BackwardFn {
+          auto& fn = static_cast<OpNodeWith*>(self)->fn_;
+          BackwardFn taken(std::move(*fn));
+          fn.reset();
+          return taken;
+        });
+  }
+  std::optional<F> fn_;
 };
 
 /// True when grad mode is on and any input requires grad.
@@ -45,12 +73,35 @@ inline bool needs_grad(const Tensor& a, const Tensor& b) { return needs_grad({&a
 inline bool needs_grad(const Tensor& a, const Tensor& b, const Tensor& c) { return needs_grad({&a, &b, &c}); }
 bool needs_grad(const std::vector<Tensor>& inputs);
 
-/// Makes the node, wires its edges to `inputs` (one gradient per input, undefined for inputs
-/// that need none) and sets `output`'s grad_fn. The closure returns one gradient per input.
-std::shared_ptr<Node> record(ops::OpId op, const std::vector<Tensor>& inputs, const Tensor& output, BackwardFn fn);
+/// Wires a new node's edges to `inputs` (one gradient per input, undefined for inputs that need none) and makes it
+/// the grad_fn of `outputs`.
+void connect(const std::shared_ptr<Node>& node, ops::OpId op, std::span<const Tensor> inputs,
+             std::span<const Tensor> outputs);
+
+/// Makes the node, wires its edges to `inputs` and sets `output`'s grad_fn. The closure (any callable taking
+/// const variable_list& and returning variable_list) returns one gradient per input.
+template <typename F>
+std::shared_ptr<Node> record(ops::OpId op, std::span<const Tensor> inputs, const Tensor& output, F&& fn) {
+  std::shared_ptr<Node> node = std::make_shared<OpNodeWith<std::decay_t<F>>>(op, std::forward<F>(fn));
+  connect(node, op, inputs, {&output, 1});
+  return node;
+}
+template <typename F>
+std::shared_ptr<Node> record(ops::OpId op, std::initializer_list<Tensor> inputs, const Tensor& output, F&& fn) {
+  return record(op, std::span<const Tensor>(inputs.begin(), inputs.size()), output, std::forward<F>(fn));
+}
 /// Same for ops with several differentiable outputs (the closure gets one gradient per output).
-std::shared_ptr<Node> record(ops::OpId op, const std::vector<Tensor>& inputs, const std::vector<Tensor>& outputs,
-                             BackwardFn fn);
+template <typename F>
+std::shared_ptr<Node> record(ops::OpId op, std::span<const Tensor> inputs, const std::vector<Tensor>& outputs, F&& fn) {
+  std::shared_ptr<Node> node = std::make_shared<OpNodeWith<std::decay_t<F>>>(op, std::forward<F>(fn));
+  connect(node, op, inputs, outputs);
+  return node;
+}
+template <typename F>
+std::shared_ptr<Node> record(ops::OpId op, std::initializer_list<Tensor> inputs, const std::vector<Tensor>& outputs,
+                             F&& fn) {
+  return record(op, std::span<const Tensor>(inputs.begin(), inputs.size()), outputs, std::forward<F>(fn));
+}
 /// Attaches a node to an existing tensor (used by in-place ops to rebase history).
 void set_history(const Tensor& t, const std::shared_ptr<Node>& node, uint32_t output_nr);
 

@@ -39,7 +39,9 @@ unsigned next_hook_handle();
 /// its grad_fn -> ...) and overflow the stack. Node destructors hand whatever may own other nodes to these
 /// functions: the outermost call frees it in a loop, nested calls (made while freeing) only queue it.
 void defer_release(std::vector<Edge>& edges);
-void defer_release(BackwardFn&& fn);
+/// A closure held in a node (the built-in ops' nodes hold theirs inline): `destroy(ctx)` frees it now when no release
+/// is under way, else `take(ctx)` moves it out, into the queue of the release under way.
+void defer_release(void* ctx, void (*destroy)(void*), BackwardFn (*take)(void*));
 void defer_release(std::vector<Tensor>& tensors);
 
 class Node : public std::enable_shared_from_this<Node> {
