@@ -13,6 +13,7 @@
 
 #include "autograd/current_node.h"
 #include "autograd/record.h"
+#include "core/fast_tls.h"
 #include "core/make.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/elementwise.h"
@@ -22,7 +23,7 @@
 namespace nabla::autograd {
 
 namespace {
-thread_local Node* t_current = nullptr;
+NABLA_FAST_TLS thread_local Node* t_current = nullptr;
 }
 std::shared_ptr<Node> current_node() { return t_current ? t_current->shared_from_this() : nullptr; }
 std::string current_node_name() { return t_current ? t_current->name() : std::string("backward"); }
@@ -110,7 +111,7 @@ struct ReadyEntry {
 Tensor validate_gradient(Tensor g, const Node& node, uint32_t input_nr, const Node* from, size_t index) {
   const auto& m = node.output_meta(input_nr);
   auto gs = g.sizes();
-  if (!(gs.size() == m.sizes.size() && std::equal(m.sizes.begin(), m.sizes.end(), gs.begin()))) {
+  if (!(gs == IntArrayRef(m.sizes))) {
     // A gradient of a broadcast shape (e.g. from a custom Function) is summed down, as PyTorch does.
     bool expandable = gs.size() >= m.sizes.size();
     for (size_t i = 0; expandable && i < m.sizes.size(); ++i) {
@@ -226,11 +227,12 @@ void run(std::span<const Edge> roots, std::span<Tensor> root_grads, bool keep_gr
     NodeTask& task = tasks.of(node);
     if (!capturing && !anomaly && node->is_accumulate_grad()) {
       // A leaf's accumulator (no edges below it) takes its one gradient directly: no list to build.
+      auto* acc = static_cast<AccumulateGrad*>(node);
       Tensor g = std::move(task.single);
-      if (g.defined()) g = node->run_pre_hooks(0, std::move(g));
+      if (g.defined() && acc->has_leaf_or_output_hooks()) g = acc->run_pre_hooks(0, std::move(g));
       if (g.defined()) {
         CurrentNodeGuard guard(node);
-        static_cast<AccumulateGrad*>(node)->apply_one(std::move(g));
+        acc->apply_one(std::move(g));
       }
       continue;
     }
@@ -241,8 +243,10 @@ void run(std::span<const Edge> roots, std::span<Tensor> root_grads, bool keep_gr
       inputs = std::move(task.inputs);
       inputs.resize(node->num_outputs());
     }
-    for (uint32_t i = 0; i < inputs.size(); ++i) {
-      if (inputs[i].defined()) inputs[i] = node->run_pre_hooks(i, std::move(inputs[i]));
+    if (node->has_output_hooks() || node->is_accumulate_grad()) {
+      for (uint32_t i = 0; i < inputs.size(); ++i) {
+        if (inputs[i].defined()) inputs[i] = node->run_pre_hooks(i, std::move(inputs[i]));
+      }
     }
     if (task.captured) {
       for (const auto& c : captures) {

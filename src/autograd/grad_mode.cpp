@@ -1,9 +1,11 @@
 #include "nabla/autograd/grad_mode.h"
 
+#include "core/fast_tls.h"
+
 namespace nabla {
 namespace {
-thread_local bool t_grad_enabled = true;
-thread_local bool t_anomaly_enabled = false;
+NABLA_FAST_TLS thread_local bool t_grad_enabled = true;
+NABLA_FAST_TLS thread_local bool t_anomaly_enabled = false;
 }  // namespace
 bool GradMode::is_enabled() { return t_grad_enabled; }
 void GradMode::set_enabled(bool enabled) { t_grad_enabled = enabled; }

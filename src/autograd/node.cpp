@@ -5,7 +5,9 @@
 #include <mutex>
 
 #include "backend/kernels.h"
+#include "core/fast_tls.h"
 #include "core/make.h"
+#include "core/spin_lock.h"
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/elementwise.h"
 #include "nabla/ops/shape.h"
@@ -41,7 +43,7 @@ struct ReleaseQueue {
     }
   }
 };
-thread_local ReleaseQueue* t_queue = nullptr;
+NABLA_FAST_TLS thread_local ReleaseQueue* t_queue = nullptr;
 
 // Outermost call: frees `release()`'s objects now, with the queue installed so that nested destructors only
 // queue; then drains. Nested call: `queue(q)` moves the objects into the active queue.
@@ -86,8 +88,8 @@ unsigned next_hook_handle() { return g_hook_handle++; }
 namespace {
 // Leaves (parameters) are shared by graphs that may run backward on several threads at once: creating a
 // leaf's AccumulateGrad and adding into its .grad() take one of these locks, picked by the leaf's address.
-std::mutex& leaf_mutex(const void* leaf) {
-  static std::mutex stripes[64];
+SpinLock& leaf_lock(const void* leaf) {
+  static SpinLock stripes[64];
   return stripes[(reinterpret_cast<uintptr_t>(leaf) >> 6) % 64];
 }
 }  // namespace
@@ -104,6 +106,8 @@ void check_hook_result(const Tensor& r, const Tensor& grad, const Node& node) {
 Node::Node() : sequence_nr_(g_sequence++) {}
 
 Node::~Node() {
+  // Nothing that could own other nodes (a leaf's accumulator, a node whose graph was freed): no queue needed.
+  if (next_edges_.empty() && pre_hooks_.empty() && retain_grad_hooks_.empty()) return;
   // Hooks may capture tensors (and so other graphs): free them under the same queue.
   release_or_queue([&] { pre_hooks_.clear(), retain_grad_hooks_.clear(), next_edges_.clear(); },
                    [&](ReleaseQueue& q) {
@@ -117,7 +121,10 @@ Node::~Node() {
 }
 
 uint32_t Node::add_output(const Tensor& t) {
-  return add_output_meta({DimVector(t.sizes()), t.dtype()});
+  if (num_outputs_ > 0) return add_output_meta({DimVector(t.sizes()), t.dtype()});
+  first_output_meta_.sizes = t.sizes();  // in place: no temporary metadata to build and move
+  first_output_meta_.dtype = t.dtype();
+  return num_outputs_++;
 }
 
 uint32_t Node::add_output_meta(OutputMeta meta) {
@@ -177,6 +184,11 @@ AccumulateGrad::AccumulateGrad(std::shared_ptr<TensorImpl> leaf) : leaf_(std::mo
   add_output(t);
 }
 
+bool AccumulateGrad::has_leaf_or_output_hooks() const {
+  const auto* m = leaf_->autograd.get();
+  return has_output_hooks() || (m && !m->leaf_hooks.empty());
+}
+
 Tensor AccumulateGrad::run_pre_hooks(uint32_t output_nr, Tensor grad) {
   grad = Node::run_pre_hooks(output_nr, std::move(grad));
   if (auto* m = leaf_->autograd.get()) {
@@ -195,9 +207,9 @@ namespace {
 // grad += g through the device's add kernel when both have one dtype and shape and grad is dense (the common case of
 // every step); false when the general add_ is needed.
 bool accumulate_inplace(const Tensor& grad, const Tensor& g) {
-  if (grad.dtype() != g.dtype() || !grad.is_contiguous() || grad.sizes() != g.sizes()) return false;
-  backend::kernels(backend::common_device("AccumulateGrad", {&grad, &g}))
-      .binary(backend::BinaryOp::Add, grad, grad, g, 1);
+  if (grad.dtype() != g.dtype() || grad.device() != g.device() || !grad.is_contiguous() || grad.sizes() != g.sizes())
+    return false;
+  backend::kernels(grad.device()).binary(backend::BinaryOp::Add, grad, grad, g, 1);
   grad.bump_version();
   return true;
 }
@@ -232,7 +244,7 @@ void AccumulateGrad::accumulate(Tensor g) {
     meta.grad = meta.grad.defined() ? meta.grad + g : g;
     return;
   }
-  std::lock_guard<std::mutex> lock(leaf_mutex(leaf_.get()));  // no op below records (grad mode is off)
+  std::lock_guard<SpinLock> lock(leaf_lock(leaf_.get()));  // no op below records (grad mode is off)
   if (meta.grad.defined()) {
     if (meta.grad.requires_grad()) {
       meta.grad = (meta.grad + g).detach();  // .grad() came from a create_graph backward: leave that graph alone
@@ -262,7 +274,7 @@ Edge gradient_edge(const Tensor& t) {
   if (!m) return {};
   if (m->grad_fn) return {m->grad_fn, m->output_nr};
   if (!m->requires_grad) return {};
-  std::lock_guard<std::mutex> lock(leaf_mutex(t.impl_ptr().get()));
+  std::lock_guard<SpinLock> lock(leaf_lock(t.impl_ptr().get()));
   auto acc = m->grad_accumulator.lock();
   if (!acc) {
     acc = std::make_shared<AccumulateGrad>(t.impl_ptr());

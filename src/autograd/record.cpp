@@ -101,7 +101,7 @@ void connect(const std::shared_ptr<Node>& node, ops::OpId op, std::span<const Te
 Tensor sum_to(const Tensor& grad, IntArrayRef shape) {
   if (!grad.defined()) return grad;
   auto gs = grad.sizes();
-  if (gs.size() == shape.size() && std::equal(gs.begin(), gs.end(), shape.begin())) return grad;
+  if (gs == shape) return grad;
   const int64_t lead = int64_t(gs.size()) - int64_t(shape.size());
   std::vector<int64_t> dims;
   for (int64_t i = 0; i < lead; ++i) dims.push_back(i);

@@ -2,14 +2,20 @@
 
 namespace nabla::detail {
 
-DimVector contiguous_strides(IntArrayRef sizes) {
-  DimVector strides;
+namespace {
+void write_contiguous_strides(IntArrayRef sizes, DimVector& strides) {
   strides.resize(sizes.size());
   int64_t s = 1;
   for (size_t i = sizes.size(); i-- > 0;) {
     strides[i] = s;
     s *= std::max<int64_t>(sizes[i], 1);
   }
+}
+}  // namespace
+
+DimVector contiguous_strides(IntArrayRef sizes) {
+  DimVector strides;
+  write_contiguous_strides(sizes, strides);
   return strides;
 }
 
@@ -42,7 +48,7 @@ Tensor make_empty(IntArrayRef sizes, ScalarType dtype, Device device) {
   impl->storage = Storage(block, storage);
   impl->version = std::shared_ptr<VersionCounter>(std::move(block), version);
   impl->sizes = sizes;
-  impl->strides = contiguous_strides(sizes);
+  write_contiguous_strides(sizes, impl->strides);  // in place: no temporary to move
   impl->dtype = dtype;
   impl->device = device;
   return Tensor(std::move(impl));

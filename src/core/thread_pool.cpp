@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/fast_tls.h"
 #include "nabla/core/error.h"
 #include "nabla/core/parallel.h"
 
@@ -25,7 +26,7 @@ namespace {
 // core from the loader thread and from other processes (the failure of libgomp's default), so this stays short.
 constexpr auto kSpinNs = std::chrono::nanoseconds(20000);
 
-thread_local bool t_in_task = false;
+NABLA_FAST_TLS thread_local bool t_in_task = false;
 
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)

@@ -80,6 +80,8 @@ class Node : public std::enable_shared_from_this<Node> {
   /// Removes and returns that hook (empty if none): in-place ops move it to the tensor's new grad_fn.
   GradHook take_retain_grad_hook(uint32_t output_nr);
   virtual Tensor run_pre_hooks(uint32_t output_nr, Tensor grad);
+  /// Whether this node holds any hook on its outputs' gradients (AccumulateGrad: see has_leaf_or_output_hooks).
+  bool has_output_hooks() const { return !pre_hooks_.empty() || !retain_grad_hooks_.empty(); }
   /// True only for AccumulateGrad (saves a dynamic_cast per node in the engine).
   virtual bool is_accumulate_grad() const { return false; }
   /// Stack trace of the forward op when anomaly mode recorded one.
@@ -123,6 +125,8 @@ class AccumulateGrad : public Node {
   /// apply({g}) without the list, for the engine: accumulates a defined g and runs the post-accumulate-grad hooks.
   void apply_one(Tensor g);
   Tensor run_pre_hooks(uint32_t output_nr, Tensor grad) override;
+  /// Whether run_pre_hooks has any hook to run: this node's, or the leaf's register_hook hooks.
+  bool has_leaf_or_output_hooks() const;
   bool is_accumulate_grad() const override { return true; }
   uint64_t sequence_nr() const override { return UINT64_MAX; }
   const std::shared_ptr<TensorImpl>& leaf() const { return leaf_; }

@@ -74,7 +74,8 @@ class DimVector {
       grow(n);
     }
     size_ = n;
-    if (n) std::memmove(data(), d, n * sizeof(int64_t));
+    int64_t* p = data();
+    for (size_t i = 0; i < n; ++i) p[i] = d[i];  // a few dims: cheaper than a memmove call; d is never behind p
   }
   void steal(DimVector& o) {
     size_ = o.size_;

@@ -62,7 +62,7 @@ class Tensor {
   int64_t stride(int64_t d) const;
   int64_t dim() const { return static_cast<int64_t>(impl().sizes.size()); }
   int64_t ndimension() const { return dim(); }
-  int64_t numel() const {
+  [[gnu::always_inline]] int64_t numel() const {
     int64_t n = 1;
     for (int64_t s : impl().sizes) n *= s;
     return n;
@@ -73,9 +73,9 @@ class Tensor {
   bool is_cuda() const { return device().is_cuda(); }
   bool is_floating_point() const { return nabla::is_floating_point(dtype()); }
   TensorOptions options() const { return TensorOptions().dtype(dtype()).device(device()); }
-  size_t element_size() const { return nabla::element_size(dtype()); }
+  [[gnu::always_inline]] size_t element_size() const { return nabla::element_size(dtype()); }
   int64_t storage_offset() const { return impl().offset; }
-  bool is_contiguous() const {
+  [[gnu::always_inline]] bool is_contiguous() const {
     const TensorImpl& t = impl();
     int64_t expected = 1;
     for (size_t i = t.sizes.size(); i-- > 0;) {
@@ -88,7 +88,7 @@ class Tensor {
   bool is_same(const Tensor& o) const { return impl_ == o.impl_; }
   bool is_alias_of(const Tensor& o) const { return impl().storage == o.impl().storage; }
   /// Pointer to the first element (after the offset).
-  void* data_ptr() const {
+  [[gnu::always_inline]] void* data_ptr() const {
     const TensorImpl& t = impl();
     void* base = t.storage ? t.storage->data() : nullptr;
     return base ? static_cast<char*>(base) + t.offset * int64_t(element_size()) : nullptr;

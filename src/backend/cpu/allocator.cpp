@@ -25,6 +25,7 @@
 
 #include <sys/mman.h>
 
+#include "core/spin_lock.h"
 #include "nabla/core/allocator.h"
 #include "nabla/core/error.h"
 
@@ -67,29 +68,6 @@ size_t class_index(size_t cls) {
   const int top = std::bit_width(cls - 1) - 1;  // cls in (2^top, 2^(top+1)], a multiple of 2^(top-2)
   return 8 + size_t(top - 9) * 4 + (cls >> (top - 2)) - 5;
 }
-
-/// A test-and-test-and-set lock for the allocator's few-instruction critical sections; a waiter yields its core
-/// after a short spin (the holder may be descheduled on a 2-core machine).
-class SpinLock {
- public:
-  void lock() noexcept {
-    for (int spins = 0; flag_.exchange(true, std::memory_order_acquire);) {
-      while (flag_.load(std::memory_order_relaxed)) {
-        if (++spins < 64) {
-#if defined(__x86_64__) || defined(__i386__)
-          __builtin_ia32_pause();
-#endif
-        } else {
-          std::this_thread::yield();
-        }
-      }
-    }
-  }
-  void unlock() noexcept { flag_.store(false, std::memory_order_release); }
-
- private:
-  std::atomic<bool> flag_{false};
-};
 
 class CpuCachingAllocator final : public Allocator {
  public:
