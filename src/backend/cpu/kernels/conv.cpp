@@ -182,10 +182,10 @@ void conv2d_im2col(const backend::Conv2dGeom& g, const Tensor& out, const Tensor
   });
 }
 
-// Winograd only when no columns are kept. In training (columns kept for the weight gradient) it measured no faster
-// on the Fashion-MNIST CNN's conv2 (64x32x13x13, 2 threads: forward + both gradients 6.8-7.2 ms against 6.7-6.9 ms
-// with im2col): its transformed inputs and products are as much memory traffic as the columns, and the columns
-// must then be built in a second pass. Alone (evaluation, frozen weights) the forward is about 25% faster.
+// Winograd only when no columns are kept. In training (columns kept for the weight gradient) it measured slower on
+// the Fashion-MNIST CNN's conv2 (64x32x13x13, 2 threads, forward + both gradients: 6.0 ms against 5.8 ms with
+// im2col, docs/benchmarks.md): its transformed inputs and products are as much memory traffic as the columns, which
+// must then be built in a second pass. Alone (evaluation, frozen weights) the forward is 10-25% faster.
 void conv2d(const backend::Conv2dGeom& g, const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b,
             const Tensor& cols) {
   if (cols.defined() || !winograd_applies(g)) return conv2d_im2col(g, out, x, w, b, cols);
