@@ -16,11 +16,9 @@
 //
 // Under AddressSanitizer the cache is bypassed: every free goes to the system, so use-after-free is still caught.
 #include <array>
-#include <atomic>
 #include <bit>
 #include <cstdlib>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include <sys/mman.h>
