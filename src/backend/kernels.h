@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <initializer_list>
 
+#include "nabla/core/generator.h"
 #include "nabla/core/tensor.h"
 
 namespace nabla::backend {
@@ -134,6 +135,20 @@ struct Conv2dGeom {
   int64_t columns_numel() const { return N * groups * K() * L(); }
 };
 
+/// The random fills, each PyTorch's CPU distribution drawn from the generator in out's memory order (PyTorch's
+/// TensorIterator order), so a seed gives PyTorch's numbers (backend/cpu/kernels/random.cpp has the formulas).
+/// Uniform: [a, b), float dtypes. Normal: mean a, std b, float dtypes. FromTo: integers base + [0, range), any
+/// dtype (range 0: any int64). Bits: random_() without bounds ([0, 2^mantissa] for floats, [0, max] for integers). Bernoulli: 1 with
+/// probability a. BernoulliTensor: 1 with probability p (float or double, broadcast to out's shape). Permutation:
+/// out (n, contiguous) = a random permutation of 0..n-1 (randperm).
+enum class RandomOp : uint8_t { Uniform, Normal, FromTo, Bits, Bernoulli, BernoulliTensor, Permutation };
+struct RandomArgs {
+  RandomOp op;
+  double a = 0, b = 1;
+  uint64_t range = 0;
+  int64_t base = 0;
+};
+
 /// The kernels of one device (for the CPU, of one instruction set). Every entry is set: tests/backend checks each
 /// registered table against every enum value.
 struct KernelTable {
@@ -199,6 +214,9 @@ struct KernelTable {
   /// cols: undefined, or what conv2d wrote for this x.
   void (*conv2d_backward_weight)(const Conv2dGeom& g, const Tensor& grad_weight, const Tensor& grad_output,
                                  const Tensor& x, const Tensor& cols);
+  /// A random fill (RandomArgs) of out from gen, which must be this device's kind of generator; p: the
+  /// probabilities of BernoulliTensor, else undefined. Takes gen's lock.
+  void (*random)(const RandomArgs& r, GeneratorImpl& gen, const Tensor& out, const Tensor& p);
 };
 
 /// The kernels for `device`; nabla::Error when no backend serves it ("nabla was built without CUDA").

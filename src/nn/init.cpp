@@ -61,7 +61,7 @@ Tensor uniform_(Tensor tensor, double low, double high) {
   check_floating(tensor, "uniform_");
   NABLA_CHECK(low <= high, "uniform_: expects low <= high, got low=", low, " high=", high);
   NoGradGuard guard;
-  tensor.copy_(rand(tensor.sizes(), tensor.options()).mul(high - low).add(low));
+  tensor.uniform_(low, high);
   return tensor;
 }
 
@@ -69,7 +69,7 @@ Tensor normal_(Tensor tensor, double mean, double std) {
   check_floating(tensor, "normal_");
   NABLA_CHECK(std >= 0, "normal_: expects std >= 0, got ", std);
   NoGradGuard guard;
-  tensor.copy_(randn(tensor.sizes(), tensor.options()).mul(std).add(mean));
+  tensor.normal_(mean, std);
   return tensor;
 }
 

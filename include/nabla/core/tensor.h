@@ -14,6 +14,7 @@
 #include "nabla/core/dim_vector.h"
 #include "nabla/core/dtype.h"
 #include "nabla/core/error.h"
+#include "nabla/core/generator.h"
 #include "nabla/core/int_array_ref.h"
 #include "nabla/core/scalar.h"
 #include "nabla/core/storage.h"
@@ -237,6 +238,22 @@ class Tensor {
   Tensor& zero_();
   Tensor& fill_(const Scalar& v);
   Tensor& copy_(const Tensor& src);
+  /// In-place random fills from `generator` (the default CPU generator when none), PyTorch's numbers for a seed.
+  /// Uniform [from, to).
+  Tensor& uniform_(double from = 0, double to = 1, std::optional<Generator> generator = std::nullopt);
+  Tensor& normal_(double mean = 0, double std = 1, std::optional<Generator> generator = std::nullopt);
+  /// 1 with probability p, else 0.
+  Tensor& bernoulli_(double p = 0.5, std::optional<Generator> generator = std::nullopt);
+  /// 1 with probability p[i] (p broadcast to this tensor's shape).
+  Tensor& bernoulli_(const Tensor& p, std::optional<Generator> generator = std::nullopt);
+  /// Integers in [from, to); to = nullopt: up to the dtype's largest integer (2^mantissa for floats).
+  Tensor& random_(int64_t from, std::optional<int64_t> to, std::optional<Generator> generator = std::nullopt);
+  /// Integers in [0, to).
+  Tensor& random_(int64_t to, std::optional<Generator> generator = std::nullopt);
+  /// Integers in [0, 2^mantissa] for floats, [0, max] for integers.
+  Tensor& random_(std::optional<Generator> generator = std::nullopt);
+  /// A tensor of 0 and 1, each 1 with this tensor's element as probability.
+  Tensor bernoulli(std::optional<Generator> generator = std::nullopt) const;
 
   // ---- reductions ----
   Tensor sum(std::optional<ScalarType> dtype = std::nullopt) const;

@@ -1,5 +1,5 @@
 #pragma once
-// Factories and random numbers. manual_seed(s) gives the same numbers on every run, whatever the thread count.
+// Factories and random numbers. manual_seed(s) gives PyTorch's numbers, on every run, whatever the thread count.
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -63,17 +63,31 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const Ten
 Tensor eye(int64_t n, const TensorOptions& options = {});
 Tensor eye(int64_t n, int64_t m, const TensorOptions& options = {});
 
-void manual_seed(uint64_t seed);
+// Random tensors, drawn from `generator` (the default CPU generator when none: see core/generator.h for
+// manual_seed, get_rng_state and Generator objects). A seed gives PyTorch's numbers.
 /// Uniform [0, 1).
 Tensor rand(IntArrayRef size, const TensorOptions& options = {});
+Tensor rand(IntArrayRef size, std::optional<Generator> generator, const TensorOptions& options = {});
 /// Standard normal.
 Tensor randn(IntArrayRef size, const TensorOptions& options = {});
+Tensor randn(IntArrayRef size, std::optional<Generator> generator, const TensorOptions& options = {});
+/// Normal with `mean` and `std`.
+Tensor normal(double mean, double std, IntArrayRef size, std::optional<Generator> generator = std::nullopt,
+              const TensorOptions& options = {});
 /// Integers in [low, high) (kInt64 by default).
 Tensor randint(int64_t high, IntArrayRef size, const TensorOptions& options = {});
+Tensor randint(int64_t high, IntArrayRef size, std::optional<Generator> generator, const TensorOptions& options = {});
 Tensor randint(int64_t low, int64_t high, IntArrayRef size, const TensorOptions& options = {});
+Tensor randint(int64_t low, int64_t high, IntArrayRef size, std::optional<Generator> generator,
+               const TensorOptions& options = {});
+Tensor randint_like(const Tensor& t, int64_t high, const TensorOptions& options = {});
+Tensor randint_like(const Tensor& t, int64_t low, int64_t high, const TensorOptions& options = {});
+/// A random permutation of 0..n-1 (kInt64 by default).
 Tensor randperm(int64_t n, const TensorOptions& options = {});
-/// Each element 1 with probability p (a tensor of probabilities, or a scalar p with the shape of `like`).
-Tensor bernoulli(const Tensor& p);
-Tensor bernoulli(const Tensor& like, double p);
+Tensor randperm(int64_t n, std::optional<Generator> generator, const TensorOptions& options = {});
+/// Each element 1 with probability p[i] (floating p; the result has p's dtype).
+Tensor bernoulli(const Tensor& p, std::optional<Generator> generator = std::nullopt);
+/// Each element 1 with probability p; the result has `like`'s shape and dtype.
+Tensor bernoulli(const Tensor& like, double p, std::optional<Generator> generator = std::nullopt);
 
 }  // namespace nabla

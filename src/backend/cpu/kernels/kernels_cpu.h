@@ -40,6 +40,7 @@ void conv2d_backward_input(const backend::Conv2dGeom& g, const Tensor& grad_inpu
                            const Tensor& w);
 void conv2d_backward_weight(const backend::Conv2dGeom& g, const Tensor& grad_weight, const Tensor& grad_output,
                             const Tensor& x, const Tensor& cols);
+void random(const backend::RandomArgs& r, GeneratorImpl& gen, const Tensor& out, const Tensor& p);
 /// conv2d by im2col + GEMM alone, for every shape: the path conv2d takes unless Winograd applies (conv_winograd.h),
 /// and its test oracle.
 void conv2d_im2col(const backend::Conv2dGeom& g, const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b,

@@ -38,6 +38,7 @@ const backend::KernelTable& kernel_table() {
       .conv2d = &conv2d,
       .conv2d_backward_input = &conv2d_backward_input,
       .conv2d_backward_weight = &conv2d_backward_weight,
+      .random = &random,
   };
   return table;
 }
