@@ -24,8 +24,8 @@ Tensor dropout_impl(const Tensor& input, double p, bool train, bool inplace) {
     if (p == 1.0) {
       mask = zeros({}, input.options());
     } else {
-      mask = ops::as_dtype(bernoulli(input, 1.0 - p), input.dtype());
-      mask = mask * (1.0 / (1.0 - p));
+      mask = bernoulli(input, 1.0 - p);  // PyTorch: empty_like(input).bernoulli_(1 - p).div_(1 - p)
+      mask.div_(1.0 - p);
     }
   }
   if (inplace) {

@@ -163,7 +163,8 @@ Tensor dropout2d(const Tensor& input, const Dropout2dFuncOptions& options) {
     if (p == 1.0) {
       mask = zeros(mshape, input.options());
     } else {
-      mask = bernoulli(zeros(mshape, input.options()), 1.0 - p).to(input.dtype()) * (1.0 / (1.0 - p));
+      mask = bernoulli(empty(mshape, input.options()), 1.0 - p);
+      mask.div_(1.0 - p);
     }
   }
   if (options.inplace()) {

@@ -149,6 +149,7 @@ void write_run_state(const std::string& path, const TrainConfig& cfg, const RunS
   OrderedDict<std::string, Tensor> tensors = with_prefix("model.", model.state_dict());
   tensors.update(with_prefix("optimizer.", optimizer.state_dict()));
   tensors.update(with_prefix("scheduler.", scheduler.state_dict()));
+  tensors.insert("rng.cpu", get_rng_state());
   SafetensorsMetadata meta;
   for (const auto& [k, v] : settings_of(cfg)) meta["setting." + k] = v;
   meta["format"] = "nabla.train_state";

@@ -2,8 +2,9 @@
 //
 // Files in --out: last.safetensors and best.safetensors (the model's state_dict with PyTorch's keys, loadable by
 // PyTorch's load_state_dict), resume.safetensors (model, optimizer and scheduler state; the run's settings in its
-// metadata), metrics.csv and metrics.svg. Every epoch draws its shuffling order from manual_seed(seed, epoch), so a
-// resumed run repeats exactly what an uninterrupted run would have done.
+// metadata and the generator's state), metrics.csv and metrics.svg. The run seeds the generator once, as a PyTorch
+// script does (manual_seed(seed), then the model, then the loader's shuffles), and a resumed run restores the
+// generator's state, so it repeats exactly what an uninterrupted run would have done.
 #include <unistd.h>
 
 #include <chrono>
@@ -30,9 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace F = nn::functional;
-
-// Every epoch reseeds the generator, so epoch e's shuffle does not depend on how the run got to epoch e.
-uint64_t epoch_seed(uint64_t seed, int64_t epoch) { return seed * 1000003ULL + static_cast<uint64_t>(epoch); }
 
 void print_epoch(const TrainConfig& cfg, const EpochMetrics& m, double eval_seconds, int64_t samples, bool best) {
   std::printf("epoch %lld/%lld  train loss %.4f acc %.4f  test loss %.4f acc %.4f  lr %.3g  %.1f s (%.0f samples/s)"
@@ -93,9 +91,15 @@ int run_train(TrainConfig cfg, const std::set<std::string>& given) {
   auto loader = data::make_data_loader(
       data::datasets::TensorDataset(train.images, train.targets).map(data::transforms::Stack<>()),
       data::DataLoaderOptions(cfg.batch_size).workers(1));
+  if (cfg.resume) {
+    // After the model and the loader took their draws, as in the uninterrupted run: the next shuffle is its.
+    auto rng = state.tensors.find("rng.cpu");
+    NABLA_CHECK(rng != nullptr, "train --resume: '", resume_path,
+                "' has no generator state (it was written by an older nabla); start the run again with --overwrite");
+    set_rng_state(*rng);
+  }
   const bool live = cfg.progress && ::isatty(STDERR_FILENO);
   for (int64_t epoch = state.epoch + 1; epoch <= cfg.epochs; ++epoch) {
-    manual_seed(epoch_seed(cfg.seed, epoch));
     model->train();
     EpochMetrics m;
     m.epoch = epoch;
