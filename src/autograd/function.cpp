@@ -148,24 +148,37 @@ variable_list CustomNodeBase::apply(variable_list&& grads) {
     }
   }
   tensor_list r = call_backward(std::move(grads));
-  const size_t n_in = next_edges_.size(), n_args = arg_tensor_counts_.size();
+  // LibTorch's positions: one per forward argument, a tensor_list counting one per tensor. backward may return one
+  // gradient per position, or (nabla's shorter form) one per Tensor input.
+  const size_t n_in = next_edges_.size();
+  size_t positions = 0;
+  for (int c : arg_tensor_counts_) positions += c == 0 ? 1 : size_t(c);
+  // Extra gradients are fine when they are all undefined (an optional input left out, as
+  // `forward(ctx, x, w, b = Tensor())` called without b): LibTorch drops them.
+  if (r.size() > positions) {
+    bool undefined = true;
+    for (size_t i = positions; i < r.size(); ++i) undefined = undefined && !r[i].defined();
+    if (undefined) r.resize(positions);
+  }
   variable_list out;
   if (r.size() == n_in) {
     out = std::move(r);
   } else {
-    bool args_form = r.size() == n_args;
-    for (int c : arg_tensor_counts_) args_form = args_form && c <= 1;
-    NABLA_CHECK(args_form, "autograd::Function: ", name(), "::backward returned an incorrect number of gradients "
-                "(expected ", n_in, ", one per Tensor input of forward, got ", r.size(), ")");
+    NABLA_CHECK(r.size() == positions, "autograd::Function: ", name(), "::backward returned an incorrect number of ",
+                "gradients (expected ", positions, ", one per argument of forward after ctx, or ", n_in,
+                ", one per Tensor input; got ", r.size(), ")");
     out.reserve(n_in);
-    for (size_t a = 0; a < n_args; ++a) {
-      if (arg_tensor_counts_[a] == 1) {
-        out.push_back(std::move(r[a]));
-      } else {
-        NABLA_CHECK(!r[a].defined(), "autograd::Function: ", name(), "::backward returned a gradient different "
-                    "than an undefined Tensor at position ", a, ", but the corresponding forward input was not a "
+    size_t at = 0;
+    for (size_t a = 0; a < arg_tensor_counts_.size(); ++a) {
+      const int c = arg_tensor_counts_[a];
+      if (c == 0) {
+        NABLA_CHECK(!r[at].defined(), "autograd::Function: ", name(), "::backward returned a gradient different "
+                    "than an undefined Tensor at position ", at, ", but the corresponding forward input was not a "
                     "Tensor");
+        ++at;
+        continue;
       }
+      for (int k = 0; k < c; ++k) out.push_back(std::move(r[at++]));
     }
   }
   for (size_t i = 0; i < n_in; ++i)

@@ -41,6 +41,19 @@ const KernelTable& kernels(Device device) {
              device.is_cuda() ? "nabla was built without CUDA" : "no backend registered this device type");
 }
 
+}  // namespace nabla::backend
+
+namespace nabla {
+void check_device_available(Device d, const char* op) {
+  NABLA_CHECK(!d.is_cuda(), op, ": ", d, " is not available: nabla was built without CUDA (use Device(kCPU), or pick ",
+              "the device with cuda::is_available() ? kCUDA : kCPU)");
+  NABLA_CHECK(d.is_cpu() || backend::registry()[size_t(d.type())].load() != nullptr, op,
+              ": no backend is registered for device ", d);
+}
+}  // namespace nabla
+
+namespace nabla::backend {
+
 void register_kernels(DeviceType type, const KernelTable* table) { registry()[size_t(type)].store(table); }
 
 std::vector<const KernelTable*> registered_kernel_tables() {

@@ -36,4 +36,15 @@ std::string Device::str() const {
 
 std::ostream& operator<<(std::ostream& os, const Device& d) { return os << d.str(); }
 
+namespace cuda {
+bool is_available() { return false; }
+int64_t device_count() { return 0; }
+bool cudnn_is_available() { return false; }
+void manual_seed(uint64_t /*seed*/) {}
+void manual_seed_all(uint64_t /*seed*/) {}
+void synchronize(int64_t /*device_index*/) {
+  NABLA_FAIL("cuda::synchronize: nabla was built without CUDA (cuda::is_available() is false)");
+}
+}  // namespace cuda
+
 }  // namespace nabla

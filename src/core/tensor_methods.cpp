@@ -13,9 +13,13 @@ namespace nabla {
 
 // ---- conversion ----
 Tensor Tensor::to(ScalarType t, bool copy) const { return to_dtype(*this, t, copy); }
-Tensor Tensor::to(Device d, ScalarType t) const { return to(d).to(t); }
+Tensor Tensor::to(Device d, ScalarType t, bool /*non_blocking*/, bool copy) const { return to(d).to(t, copy); }
 Tensor Tensor::to(Device d) const {
-  NABLA_CHECK(d.is_cpu(), "to: device ", d, " is not available in this build (CPU only)");
+  check_device_available(d, "to");
+  NABLA_CHECK(defined(), "to: the tensor is undefined");
+  // Device(kCPU) names the CPU whatever its index; no backend copies between devices yet.
+  NABLA_CHECK(d.type() == device().type(), "to: copying from ", device(), " to ", d,
+              " is not supported yet (no backend copies between devices)");
   return *this;
 }
 Tensor Tensor::to(const TensorOptions& o) const {

@@ -265,6 +265,23 @@ void Module::to(ScalarType dtype, bool /*non_blocking*/) {
   for (Tensor& b : buffers()) convert(b);
 }
 
+void Module::to(Device device, bool /*non_blocking*/) {
+  check_device_available(device, "Module::to");
+  NoGradGuard guard;
+  auto move = [&](Tensor& t) {
+    if (!t.defined() || t.device().type() == device.type()) return;
+    set_data(t, t.detach().to(device));
+    if (t.grad().defined()) t.set_grad(t.grad().detach().to(device));
+  };
+  for (Tensor& p : parameters()) move(p);
+  for (Tensor& b : buffers()) move(b);
+}
+
+void Module::to(Device device, ScalarType dtype, bool non_blocking) {
+  to(device, non_blocking);
+  to(dtype, non_blocking);
+}
+
 void Module::collect_state(const std::string& prefix, OrderedDict<std::string, Tensor>& out) const {
   for (const auto& item : parameters_)
     if (item.value().defined()) out.insert_or_assign(prefix + item.key(), item.value());

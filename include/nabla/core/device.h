@@ -33,4 +33,8 @@ class Device {
 
 std::ostream& operator<<(std::ostream& os, const Device& d);
 
+/// Raises nabla::Error naming `op` when `d` cannot hold tensors in this build: CUDA ("nabla was built without
+/// CUDA"), or a device type no backend is registered for.
+void check_device_available(Device d, const char* op);
+
 }  // namespace nabla

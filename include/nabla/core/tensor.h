@@ -154,10 +154,13 @@ class Tensor {
 
   // ---- conversion ----
   Tensor to(ScalarType t, bool copy = false) const;
-  Tensor to(Device d, ScalarType t) const;
+  /// On device d (a no-op for this tensor's own device; CUDA: a nabla::Error in a build without it) in dtype t.
+  Tensor to(Device d, ScalarType t, bool non_blocking = false, bool copy = false) const;
   Tensor to(Device d) const;
   Tensor to(const TensorOptions& o) const;
   Tensor cpu() const { return to(Device(kCPU)); }
+  /// A nabla::Error in this build ("nabla was built without CUDA").
+  Tensor cuda() const { return to(Device(kCUDA)); }
   Tensor contiguous() const;
   Tensor clone() const;
   Tensor type_as(const Tensor& o) const { return to(o.dtype()); }

@@ -183,6 +183,10 @@ class Module : public std::enable_shared_from_this<Module> {
   virtual void zero_grad(bool set_to_none = true);
   /// Converts floating parameters and buffers in place (the same Tensor objects keep their identity).
   virtual void to(ScalarType dtype, bool non_blocking = false);
+  /// Moves parameters and buffers to `device` (a no-op for the CPU; CUDA: a nabla::Error in a build without it).
+  virtual void to(Device device, bool non_blocking = false);
+  /// Both: to(device), then to(dtype).
+  virtual void to(Device device, ScalarType dtype, bool non_blocking = false);
 
   /// Parameters then buffers of each module, then its children's, with PyTorch's dotted keys.
   OrderedDict<std::string, Tensor> state_dict() const;
