@@ -30,6 +30,13 @@ bad_args)
   expect 2 "$nabla"; contains "subcommand"
   expect 2 "$nabla" bogus
   expect 2 "$nabla" train --epochs 0; contains "epochs"; contains "Usage"
+  # Range errors read like nabla's ("--batch-size must be at least 1, got 0"), not CLI11's 300-digit range.
+  expect 2 "$nabla" train --batch-size 0; contains "--batch-size must be at least 1, got 0"
+  expect 2 "$nabla" train --momentum 2; contains "--momentum must be between 0 and 1, got 2"
+  expect 2 "$nabla" train --lr 0; contains "--lr must be greater than 0, got 0"
+  expect 2 "$nabla" train --weight-decay -1; contains "--weight-decay must be at least 0, got -1"
+  expect 2 "$nabla" eval --checkpoint x --batch-size 0; contains "--batch-size must be at least 1, got 0"
+  if grep -q "not in range" out.txt; then fail "CLI11's range text is back"; fi
   expect 2 "$nabla" train --model resnet; contains "model"
   expect 2 "$nabla" train --optimizer lbfgs
   expect 2 "$nabla" train --lr abc

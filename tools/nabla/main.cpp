@@ -17,6 +17,28 @@ namespace {
 using nabla::cli::EvalConfig;
 using nabla::cli::TrainConfig;
 
+// Range checks that read like nabla's other errors ("--batch-size must be at least 1, got 0"); CLI11's own print
+// "Value 0 not in range 0.000000 to 1797693134862315708...", the largest double in 300 digits. A value that is not a
+// number passes here and fails CLI11's conversion with its own message.
+CLI::Validator number_check(const std::string& description, bool (*ok)(double), const std::string& rule) {
+  return CLI::Validator(
+      [ok, rule](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0') return "";
+        return ok(v) ? "" : rule + ", got " + text;
+      },
+      description);
+}
+const CLI::Validator kAtLeastOne = number_check(
+    "POSITIVE", [](double v) { return v >= 1; }, "must be at least 1");
+const CLI::Validator kPositive = number_check(
+    "POSITIVE", [](double v) { return v > 0; }, "must be greater than 0");
+const CLI::Validator kNonNegative = number_check(
+    "NONNEGATIVE", [](double v) { return v >= 0; }, "must be at least 0");
+const CLI::Validator kUnitInterval = number_check(
+    "in [0, 1]", [](double v) { return v >= 0 && v <= 1; }, "must be between 0 and 1");
+
 void add_train_options(CLI::App& cmd, TrainConfig& c) {
   cmd.add_option("--data", c.data, "directory with the four (Fashion-)MNIST IDX files, raw or .gz")
       ->capture_default_str();
@@ -24,23 +46,21 @@ void add_train_options(CLI::App& cmd, TrainConfig& c) {
       ->check(CLI::IsMember({"mlp", "cnn"}))
       ->capture_default_str();
   cmd.add_option("--epochs", c.epochs, "number of epochs (in all, counting those of a resumed run)")
-      ->check(CLI::PositiveNumber)
+      ->check(kAtLeastOne)
       ->capture_default_str();
-  cmd.add_option("--batch-size", c.batch_size, "examples per batch")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd.add_option("--batch-size", c.batch_size, "examples per batch")->check(kAtLeastOne)->capture_default_str();
   cmd.add_option("--optimizer", c.optimizer, "sgd, adam or adamw")
       ->check(CLI::IsMember({"sgd", "adam", "adamw"}))
       ->capture_default_str();
   cmd.add_option("--lr", c.lr, "learning rate (the peak rate for --scheduler onecycle)")
-      ->check(CLI::PositiveNumber)
+      ->check(kPositive)
       ->capture_default_str();
-  cmd.add_option("--momentum", c.momentum, "momentum of --optimizer sgd")
-      ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+  cmd.add_option("--momentum", c.momentum, "momentum of --optimizer sgd")->check(kUnitInterval)->capture_default_str();
   cmd.add_option("--weight-decay", c.weight_decay, "weight decay (L2 for sgd and adam, decoupled for adamw)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd.add_option("--clip-grad-norm", c.clip_grad_norm, "clip the gradients' total 2-norm to this value (0: off)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd.add_option("--scheduler", c.scheduler,
                  "lr schedule: none, step (x0.1 every --step-size epochs), cosine, onecycle (per batch) or plateau "
@@ -48,21 +68,19 @@ void add_train_options(CLI::App& cmd, TrainConfig& c) {
       ->check(CLI::IsMember({"none", "step", "cosine", "onecycle", "plateau"}))
       ->capture_default_str();
   cmd.add_option("--step-size", c.step_size, "epochs between lr reductions of --scheduler step")
-      ->check(CLI::PositiveNumber)
+      ->check(kAtLeastOne)
       ->capture_default_str();
   cmd.add_option("--seed", c.seed, "seed of the initial weights and the shuffling")->capture_default_str();
-  cmd.add_option("--threads", c.threads, "CPU threads (0: all cores)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  cmd.add_option("--threads", c.threads, "CPU threads (0: all cores)")->check(kNonNegative)->capture_default_str();
   cmd.add_option("--out", c.out, "directory for the checkpoints, metrics.csv and metrics.svg")->capture_default_str();
   cmd.add_flag("--resume", c.resume, "continue the run saved in --out (its settings are reused)");
   cmd.add_flag("--overwrite", c.overwrite, "start again even if --out already holds a run (its files are replaced)")
       ->excludes("--resume");
   cmd.add_option("--train-limit", c.train_limit, "use only the first N training examples (0: all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd.add_option("--test-limit", c.test_limit, "use only the first N test examples (0: all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
   cmd.add_flag("!--no-progress", c.progress, "no live progress bar (it is only drawn on a terminal anyway)");
 }
@@ -72,15 +90,11 @@ void add_eval_options(CLI::App& cmd, EvalConfig& c) {
   cmd.add_option("--data", c.data, "directory with the (Fashion-)MNIST IDX files")->capture_default_str();
   cmd.add_option("--model", c.model, "mlp or cnn; needed only for checkpoints without nabla's metadata")
       ->check(CLI::IsMember({"mlp", "cnn"}));
-  cmd.add_option("--batch-size", c.batch_size, "examples per forward pass")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  cmd.add_option("--batch-size", c.batch_size, "examples per forward pass")->check(kAtLeastOne)->capture_default_str();
   cmd.add_option("--limit", c.limit, "use only the first N test examples (0: all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(kNonNegative)
       ->capture_default_str();
-  cmd.add_option("--threads", c.threads, "CPU threads (0: all cores)")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+  cmd.add_option("--threads", c.threads, "CPU threads (0: all cores)")->check(kNonNegative)->capture_default_str();
 }
 
 // The long names (without "--") of the options given on the command line.
@@ -107,7 +121,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
     const CLI::App* cmd = train->parsed() ? train : eval->parsed() ? eval : &app;
-    std::cerr << "nabla: error: " << e.what() << "\n\n" << cmd->help();
+    std::string what = e.what();
+    // "--lr: must be greater than 0, got -1" (CLI11 puts the option's name first) -> "--lr must be ...".
+    if (dynamic_cast<const CLI::ValidationError*>(&e) != nullptr && what.find(": must be ") != std::string::npos)
+      what.replace(what.find(": must be "), 2, " ");
+    std::cerr << "nabla: error: " << what << "\n\n" << cmd->help();
     return 2;
   }
   const char* name = train->parsed() ? "train" : "eval";
