@@ -7,7 +7,22 @@
 
 namespace nabla {
 
-enum class Reduction { None, Mean, Sum };
+/// How a loss reduces: Reduction::None / Mean / Sum (kNone, kMean, kSum). Spelled so that ATen's `at::Reduction::Mean`
+/// works too: its values convert to int64_t, as ATen's positional losses take `int64_t reduction`, and back.
+class Reduction {
+ public:
+  enum Value : int64_t { None = 0, Mean = 1, Sum = 2, END = 3 };
+  constexpr Reduction(Value v = Mean) : value_(v) {}         // NOLINT: Reduction r = Reduction::Sum
+  constexpr operator int64_t() const { return value_; }      // NOLINT: int64_t r = kSum; switch (r)
+  /// From ATen's int64_t; anything but 0, 1, 2 is a nabla::Error naming `op`.
+  static Reduction from_int(int64_t r, const char* op) {
+    NABLA_CHECK(r >= None && r <= Sum, op, ": reduction must be Reduction::None (0), Mean (1) or Sum (2), got ", r);
+    return Reduction(Value(r));
+  }
+
+ private:
+  Value value_;
+};
 constexpr Reduction kNone = Reduction::None;
 constexpr Reduction kMean = Reduction::Mean;
 constexpr Reduction kSum = Reduction::Sum;
@@ -52,3 +67,4 @@ Tensor dropout(const Tensor& input, double p, bool train);
 #include "nabla/nn/functional/conv.h"
 #include "nabla/nn/functional/linear.h"
 #include "nabla/nn/functional/activation.h"
+#include "nabla/nn/functional/aten.h"
