@@ -13,6 +13,7 @@
 #include "nabla/core/dtype.h"
 #include "nabla/core/error.h"
 #include "nabla/core/hooks.h"
+#include "nabla/core/indexing.h"
 #include "nabla/core/scalar.h"
 #include "nabla/core/storage.h"
 #include "nabla/core/tensor.h"

@@ -1,6 +1,8 @@
 #include "ops/elementwise_common.h"
 
 #include "autograd/record.h"
+#include "nabla/ops/elementwise.h"
+#include "nabla/ops/factory.h"
 #include "ops/elementwise_kernels.h"
 
 namespace nabla::ops {
@@ -55,9 +57,15 @@ Tensor unary_op(backend::UnaryOp op, const Tensor& x, const char* name) {
   return out;
 }
 
-Tensor& assign_inplace(Tensor& self, const Tensor& result, const char* op) {
-  NABLA_CHECK(result.sizes() == self.sizes(), op, ": output with shape ", self.sizes().vec(),
-              " doesn't match the broadcast shape ", result.sizes().vec());
+Tensor& assign_inplace(Tensor& self, const Tensor& result_in, const char* op) {
+  NABLA_CHECK(result_in.sizes() == self.sizes(), op, ": output with shape ", self.sizes().vec(),
+              " doesn't match the broadcast shape ", result_in.sizes().vec());
+  // Overwriting a tensor that requires grad with values that do not (x.copy_(constant)) still goes through autograd,
+  // as in PyTorch: a leaf or a view is refused below, and any other tensor keeps requiring grad, passing zero
+  // gradient to what it held before. where(true, new, old) has exactly new's values and that gradient.
+  const Tensor result = self.requires_grad() && !result_in.requires_grad() && GradMode::is_enabled()
+                            ? where(scalar_tensor(true, TensorOptions().dtype(kBool)), result_in, self)
+                            : result_in;
   if (result.requires_grad() && GradMode::is_enabled()) {
     autograd::check_inplace(self, op);
   }

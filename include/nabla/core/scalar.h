@@ -40,6 +40,17 @@ class Scalar {
   /// kBool, kInt64 or kFloat64: the category used by type promotion.
   ScalarType type() const { return kind_; }
 
+  // LibTorch's names: item().toFloat(), toDouble(), toInt(), toLong(), toBool(), isFloatingPoint(), ...
+  float toFloat() const { return to<float>(); }
+  double toDouble() const { return to<double>(); }
+  int toInt() const { return to<int>(); }
+  int64_t toLong() const { return to<int64_t>(); }
+  uint8_t toByte() const { return to<uint8_t>(); }
+  bool toBool() const { return kind_ == kFloat64 ? d_ != 0 : i_ != 0; }
+  bool isFloatingPoint() const { return is_floating_point(); }
+  bool isIntegral(bool include_bool) const { return is_integral() || (include_bool && is_boolean()); }
+  bool isBoolean() const { return is_boolean(); }
+
  private:
   ScalarType kind_;
   int64_t i_ = 0;

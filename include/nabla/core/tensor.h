@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "nabla/core/accessor.h"
 #include "nabla/core/device.h"
 #include "nabla/core/dim_vector.h"
 #include "nabla/core/dtype.h"
@@ -21,6 +22,10 @@
 #include "nabla/core/tensor_options.h"
 
 namespace nabla {
+
+namespace indexing {
+class TensorIndex;
+}  // namespace indexing
 
 class Tensor;
 namespace autograd {
@@ -154,6 +159,8 @@ class Tensor {
 
   // ---- conversion ----
   Tensor to(ScalarType t, bool copy = false) const;
+  /// LibTorch's older spelling of to(dtype).
+  Tensor toType(ScalarType t) const { return to(t); }
   /// On device d (a no-op for this tensor's own device; CUDA: a nabla::Error in a build without it) in dtype t.
   Tensor to(Device d, ScalarType t, bool non_blocking = false, bool copy = false) const;
   Tensor to(Device d) const;
@@ -185,6 +192,22 @@ class Tensor {
   Tensor select(int64_t dim, int64_t index) const;
   Tensor operator[](int64_t index) const { return select(0, index); }
   Tensor index_select(int64_t dim, const Tensor& index) const;
+  /// Python's x[...] (core/indexing.h): x.index({Slice(), 0}), x.index({mask}), x.index({"...", None}).
+  Tensor index(std::initializer_list<indexing::TensorIndex> indices) const;
+  Tensor index(const std::vector<indexing::TensorIndex>& indices) const;
+  /// Python's x[...] = value, in place.
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Tensor& value);
+  Tensor& index_put_(std::initializer_list<indexing::TensorIndex> indices, const Scalar& value);
+  Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Tensor& value);
+  Tensor& index_put_(const std::vector<indexing::TensorIndex>& indices, const Scalar& value);
+  /// Reads and writes elements as a[i][j] (T must be this tensor's dtype, N its number of dims).
+  template <typename T, size_t N>
+  TensorAccessor<T, N> accessor() const& {
+    NABLA_CHECK(dim() == int64_t(N), "accessor: expected ", N, " dims but the tensor has ", dim());
+    return TensorAccessor<T, N>(data_ptr<T>(), sizes().data(), strides().data());
+  }
+  template <typename T, size_t N>
+  TensorAccessor<T, N> accessor() && = delete;  // the accessor would outlive the tensor's sizes and strides
   Tensor gather(int64_t dim, const Tensor& index) const;
   TensorList split(int64_t split_size, int64_t dim = 0) const;
   TensorList chunk(int64_t chunks, int64_t dim = 0) const;
