@@ -164,6 +164,7 @@ class Tensor {
   /// On device d (a no-op for this tensor's own device; CUDA: a nabla::Error in a build without it) in dtype t.
   Tensor to(Device d, ScalarType t, bool non_blocking = false, bool copy = false) const;
   Tensor to(Device d) const;
+  Tensor to(DeviceType d) const { return to(Device(d)); }  // x.to(kCUDA): neither Device nor TensorOptions wins
   Tensor to(const TensorOptions& o) const;
   Tensor cpu() const { return to(Device(kCPU)); }
   /// A nabla::Error in this build ("nabla was built without CUDA").
