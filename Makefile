@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 BUILD ?= build
 # Keep the output readable: no "Entering directory" lines from the make that cmake --build runs.
 MAKEFLAGS += --no-print-directory
-.PHONY: deps configure build run test test-sanitize bench clean
+.PHONY: deps configure build run test test-sanitize bench package clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -25,6 +25,15 @@ run: configure
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# A .deb (CPack) of the library, headers, CMake and pkg-config files and the nabla command, installed under /usr;
+# then its files are unpacked into a scratch directory and the consumer test runs against them.
+package: deps
+	@cmake -S . -B build-package -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DNABLA_TESTS=OFF \
+	  -DNABLA_BENCH=OFF -DNABLA_EXAMPLES=OFF >/dev/null
+	@cmake --build build-package -j $(JOBS)
+	@cd build-package && cpack -G DEB
+	@bash tests/install/run.sh --deb "$$(ls build-package/nabla_*.deb)" build-package/deb-test
 
 # AddressSanitizer + UndefinedBehaviorSanitizer build of the same tests (slow-labelled tests excluded).
 test-sanitize: deps

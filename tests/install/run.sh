@@ -3,20 +3,36 @@
 # with CMake (find_package(nabla) + nabla::nabla) and with pkg-config (`pkg-config --cflags --libs nabla`); the
 # installed `nabla` command and both programs run without LD_LIBRARY_PATH.
 # Usage: tests/install/run.sh <nabla build dir> [scratch dir] [c++ compiler]
+# With --deb PACKAGE instead of a build dir: unpacks the .deb (dpkg-deb -x, nothing installed on the system) and runs
+# the same checks against its /usr tree.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-build="$(cd "${1:?usage: run.sh <nabla build dir> [scratch dir] [c++ compiler]}" && pwd)"
+deb=""
+if [ "${1:-}" = "--deb" ]; then
+  deb="$(cd "$(dirname "${2:?usage: run.sh --deb <package.deb> [scratch dir] [c++ compiler]}")" && pwd)/$(basename "$2")"
+  shift 2
+  set -- "" "$@"
+else
+  build="$(cd "${1:?usage: run.sh <nabla build dir> [scratch dir] [c++ compiler]}" && pwd)"
+fi
 scratch="${2:-$(mktemp -d)}"
 cxx="${3:-c++}"
 mkdir -p "$scratch"
 scratch="$(cd "$scratch" && pwd)"
-rm -rf "$scratch/prefix" "$scratch/consumer" "$scratch/app_pkgconfig"
+rm -rf "$scratch/prefix" "$scratch/consumer" "$scratch/app_pkgconfig" "$scratch/deb"
 prefix="$scratch/prefix"
 
 step() { echo "install-test: $*"; }
 
-step "cmake --install into $prefix"
-cmake --install "$build" --prefix "$prefix" >"$scratch/install.log"
+if [ -n "$deb" ]; then
+  step "dpkg-deb -x $deb"
+  dpkg-deb -I "$deb" | grep -q "Depends:.*libopenblas0-pthread" || { echo "install-test: the package does not depend on libopenblas0-pthread" >&2; exit 1; }
+  dpkg-deb -x "$deb" "$scratch/deb"
+  prefix="$scratch/deb/usr"
+else
+  step "cmake --install into $prefix"
+  cmake --install "$build" --prefix "$prefix" >"$scratch/install.log"
+fi
 
 step "installed nabla --help, without LD_LIBRARY_PATH (its RPATH finds libnabla)"
 env -u LD_LIBRARY_PATH "$prefix/bin/nabla" --help >"$scratch/help.log"
