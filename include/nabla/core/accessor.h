@@ -6,36 +6,36 @@
 
 namespace nabla {
 
-template <typename T, size_t N>
-class TensorAccessor {
+/// What every TensorAccessor holds: the first element and the tensor's sizes and strides from some dim on.
+template <typename T>
+class TensorAccessorBase {
  public:
-  TensorAccessor(T* data, const int64_t* sizes, const int64_t* strides) : data_(data), sizes_(sizes), strides_(strides) {}
-  TensorAccessor<T, N - 1> operator[](int64_t i) const {
-    return TensorAccessor<T, N - 1>(data_ + i * strides_[0], sizes_ + 1, strides_ + 1);
-  }
+  TensorAccessorBase(T* data, const int64_t* sizes, const int64_t* strides)
+      : data_(data), sizes_(sizes), strides_(strides) {}
   int64_t size(size_t d) const { return sizes_[d]; }
   int64_t stride(size_t d) const { return strides_[d]; }
   T* data() const { return data_; }
 
- private:
+ protected:
   T* data_;
   const int64_t* sizes_;
   const int64_t* strides_;
 };
 
-template <typename T>
-class TensorAccessor<T, 1> {
+template <typename T, size_t N>
+class TensorAccessor : public TensorAccessorBase<T> {
  public:
-  TensorAccessor(T* data, const int64_t* sizes, const int64_t* strides) : data_(data), sizes_(sizes), strides_(strides) {}
-  T& operator[](int64_t i) const { return data_[i * strides_[0]]; }
-  int64_t size(size_t d) const { return sizes_[d]; }
-  int64_t stride(size_t d) const { return strides_[d]; }
-  T* data() const { return data_; }
+  using TensorAccessorBase<T>::TensorAccessorBase;
+  TensorAccessor<T, N - 1> operator[](int64_t i) const {
+    return TensorAccessor<T, N - 1>(this->data_ + i * this->strides_[0], this->sizes_ + 1, this->strides_ + 1);
+  }
+};
 
- private:
-  T* data_;
-  const int64_t* sizes_;
-  const int64_t* strides_;
+template <typename T>
+class TensorAccessor<T, 1> : public TensorAccessorBase<T> {
+ public:
+  using TensorAccessorBase<T>::TensorAccessorBase;
+  T& operator[](int64_t i) const { return this->data_[i * this->strides_[0]]; }
 };
 
 }  // namespace nabla
