@@ -101,11 +101,16 @@ Tensor mask_positions(const Tensor& mask) {
   return tensor(pos, TensorOptions().dtype(kInt64));
 }
 
-// The view with the bool mask's dims [d, d + mask.dim()) merged into one, and the positions to take there.
-std::pair<Tensor, Tensor> merge_masked(const Tensor& view, const Tensor& mask, int64_t d, const char* op) {
+// A bool mask covers dims [d, d + mask.dim()) of the view, size for size.
+void check_mask_shape(const Tensor& view, const Tensor& mask, int64_t d, const char* op) {
   for (int64_t k = 0; k < mask.dim(); ++k)
     NABLA_CHECK(mask.size(k) == view.size(d + k), op, ": the mask's shape ", mask.sizes().vec(),
                 " does not match the indexed tensor's shape ", view.sizes().vec(), " at dimension ", d + k);
+}
+
+// The view with the bool mask's dims [d, d + mask.dim()) merged into one, and the positions to take there.
+std::pair<Tensor, Tensor> merge_masked(const Tensor& view, const Tensor& mask, int64_t d, const char* op) {
+  check_mask_shape(view, mask, d, op);
   std::vector<int64_t> shape(view.sizes().begin(), view.sizes().begin() + d);
   shape.push_back(-1);
   shape.insert(shape.end(), view.sizes().begin() + d + mask.dim(), view.sizes().end());
@@ -144,9 +149,7 @@ Tensor& index_put_impl(Tensor& self, const TensorIndex* begin, const TensorIndex
     // Where the mask (broadcast over the dims after it) is true, the value; elsewhere what is there.
     NABLA_CHECK(value.numel() == 1 || t.dim() == r.view.dim(), "index_put_: with a mask over part of the dims, the ",
                 "value must be a single number");
-    for (int64_t k = 0; k < t.dim(); ++k)
-      NABLA_CHECK(t.size(k) == r.view.size(d + k), "index_put_: the mask's shape ", t.sizes().vec(),
-                  " does not match the indexed tensor's shape ", r.view.sizes().vec());
+    check_mask_shape(r.view, t, d, "index_put_");
     std::vector<int64_t> mshape(size_t(d), 1);
     mshape.insert(mshape.end(), t.sizes().begin(), t.sizes().end());
     mshape.resize(size_t(r.view.dim()), 1);

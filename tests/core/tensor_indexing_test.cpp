@@ -57,6 +57,7 @@ TEST(TensorIndex, IndexPutWrites) {
   y.index_put_({tensor({2, 0}), Slice(1, 3)}, tensor({{7.0f, 7.0f}, {5.0f, 5.0f}}));  // y[[2, 0], 1:3] = ...
   EXPECT_EQ(values(y.select(0, 2)), std::vector<double>({8, 7, 7, 11}));
   EXPECT_EQ(values(y.select(0, 0)), std::vector<double>({0, 5, 5, 3}));
+  expect_error([&] { y.index_put_({tensor({true, false})}, 0); }, {"index_put_", "mask's shape", "[2]", "dimension 0"});
   Tensor w = ones({3}, TensorOptions().requires_grad(true));
   expect_error([&] { w.index_put_({0}, 2); }, {"in-place", "view"});  // a view of a leaf that requires grad
 }
