@@ -26,6 +26,20 @@ namespace {
 // core from the loader thread and from other processes (the failure of libgomp's default), so this stays short.
 constexpr auto kSpinNs = std::chrono::nanoseconds(20000);
 
+// Adaptive parallelism (Pool::judge): a window is at least kWindowLoops parallel loops and kWindowNs of their time.
+constexpr int kWindowLoops = 16;
+constexpr int64_t kWindowNs = 2'000'000;
+constexpr int64_t kMinBackoffNs = 50'000'000;
+constexpr int64_t kMaxBackoffNs = 800'000'000;
+// The helpers must make a window's loops this much faster than the caller alone would have been (on an idle 2-core
+// machine a training epoch's windows measure 1.9-2.0; next to a busy process about 1.0).
+constexpr double kMinSpeedup = 1.15;
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 NABLA_FAST_TLS thread_local bool t_in_task = false;
 
 inline void cpu_relax() {
@@ -51,10 +65,20 @@ class Pool {
     std::lock_guard<std::mutex> lock(run_mu_);
     stop();
     start(threads);
+    forget_judgement();
   }
+
+  // Drops judge()'s window and any serial spell: the helpers are trusted again.
+  void trust_helpers() {
+    std::lock_guard<std::mutex> lock(run_mu_);
+    forget_judgement();
+  }
+
+  int64_t serial_spells() const { return serial_spells_.load(std::memory_order_relaxed); }
 
   void run(int64_t ntasks, TaskRef task) {
     std::lock_guard<std::mutex> lock(run_mu_);  // one parallel_for at a time (calls from several user threads queue)
+    const int64_t t0 = now_ns();
     task_ = &task;
     ntasks_ = ntasks;
     next_.store(0, std::memory_order_relaxed);
@@ -66,7 +90,9 @@ class Pool {
     // so a worker about to sleep either sees the new job or is seen and woken.
     generation_.fetch_add(1);
     if (sleeping_.load() > 0) generation_.notify_all();
-    work();
+    const int64_t t1 = now_ns();
+    const int64_t mine = work();
+    const int64_t t2 = now_ns();
     // Helpers that have not joined yet will not be needed: withdraw their slots, then wait only for the ones that
     // took part (they may still be inside a task).
     const int unclaimed = wanted_.exchange(0, std::memory_order_acq_rel);
@@ -80,7 +106,14 @@ class Pool {
       }
     }
     task_ = nullptr;
+    if (mine > 0) judge(ntasks, mine, t2 - t1, now_ns() - t0);
     if (error_) std::rethrow_exception(error_);
+  }
+
+  // True while the pool has judged that its helpers do not pay (see judge): parallel loops then run on the caller.
+  bool serial_now() const {
+    const int64_t until = serial_until_ns_.load(std::memory_order_relaxed);
+    return until != 0 && now_ns() < until;
   }
 
  private:
@@ -99,11 +132,42 @@ class Pool {
     workers_.clear();
   }
 
-  // Claims and runs tasks until none is left.
-  void work() {
+  // Adaptive parallelism. On a machine shared with a busy process, a helper that the OS has descheduled holds its
+  // part of every parallel loop while the caller waits for it: measured, a training epoch ran 1.44x slower on two
+  // threads than on one core. So the pool compares, over windows of parallel loops, their wall time with what the
+  // caller alone would have needed (its own time per task, times the task count). When the helpers did not make the
+  // loops clearly faster (kMinSpeedup), loops run on the caller alone for a back-off period (kMinBackoffNs, doubling up
+  // to kMaxBackoffNs while the probes keep failing), then the pool tries its helpers again. Chunk boundaries stay those
+  // of the full thread count, so results are the same bits either way.
+  void judge(int64_t ntasks, int64_t mine, int64_t caller_ns, int64_t wall_ns) {
+    window_wall_ns_ += wall_ns;
+    window_alone_ns_ += caller_ns * ntasks / mine;
+    if (++window_loops_ < kWindowLoops || window_wall_ns_ < kWindowNs) return;
+    const bool helped = double(window_alone_ns_) >= kMinSpeedup * double(window_wall_ns_);
+    window_wall_ns_ = window_alone_ns_ = 0;
+    window_loops_ = 0;
+    if (helped) {
+      backoff_ns_ = kMinBackoffNs;
+      return;
+    }
+    serial_until_ns_.store(now_ns() + backoff_ns_, std::memory_order_relaxed);
+    serial_spells_.fetch_add(1, std::memory_order_relaxed);
+    backoff_ns_ = std::min(2 * backoff_ns_, kMaxBackoffNs);
+  }
+
+  void forget_judgement() {
+    window_wall_ns_ = window_alone_ns_ = 0;
+    window_loops_ = 0;
+    backoff_ns_ = kMinBackoffNs;
+    serial_until_ns_.store(0, std::memory_order_relaxed);
+  }
+
+  // Claims and runs tasks until none is left; returns how many this thread ran.
+  int64_t work() {
     const bool was = t_in_task;
     t_in_task = true;
-    for (int64_t i; (i = next_.fetch_add(1, std::memory_order_relaxed)) < ntasks_;) {
+    int64_t ran = 0;
+    for (int64_t i; (i = next_.fetch_add(1, std::memory_order_relaxed)) < ntasks_; ++ran) {
       try {
         (*task_)(i);
       } catch (...) {
@@ -112,6 +176,7 @@ class Pool {
       }
     }
     t_in_task = was;
+    return ran;
   }
 
   void worker_loop(uint64_t seen) {
@@ -154,6 +219,13 @@ class Pool {
   std::atomic<int> sleeping_{0};
   std::atomic<uint64_t> generation_{0};
   std::atomic<bool> stopping_{false};
+  // judge()'s state (under run_mu_, but serial_until_ns_, which run_tasks reads without it).
+  int64_t window_wall_ns_ = 0;
+  int64_t window_alone_ns_ = 0;
+  int window_loops_ = 0;
+  int64_t backoff_ns_ = kMinBackoffNs;
+  std::atomic<int64_t> serial_until_ns_{0};
+  std::atomic<int64_t> serial_spells_{0};
 };
 
 Pool& pool() {
@@ -171,7 +243,7 @@ Pool& pool() {
 
 void run_tasks(int64_t ntasks, TaskRef task) {
   if (ntasks <= 0) return;
-  if (ntasks == 1 || t_in_task || pool().threads() == 1) {
+  if (ntasks == 1 || t_in_task || pool().threads() == 1 || pool().serial_now()) {
     for (int64_t i = 0; i < ntasks; ++i) task(i);
     return;
   }
@@ -180,12 +252,16 @@ void run_tasks(int64_t ntasks, TaskRef task) {
 
 bool in_parallel_region() { return t_in_task; }
 int pool_threads() { return pool().threads(); }
+int64_t pool_serial_spells() { return pool().serial_spells(); }
 
 }  // namespace detail
 
 void set_num_threads(int n) {
   NABLA_CHECK(n >= 1, "set_num_threads: expected a thread count >= 1, got ", n);
-  if (detail::pool().threads() != n) detail::pool().resize(n);
+  if (detail::pool().threads() != n)
+    detail::pool().resize(n);
+  else
+    detail::pool().trust_helpers();
 }
 
 int get_num_threads() { return detail::pool().threads(); }

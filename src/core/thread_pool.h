@@ -6,7 +6,8 @@
 // next serial step needs (PyTorch's default here is 3-4x slower than with OMP_WAIT_POLICY=PASSIVE; nabla's own test
 // suite ran 81 s with OpenMP and passive waits, 27 s with this pool: docs/benchmarks.md). Here an idle worker spins
 // for a bounded, short time (kSpinNs), then sleeps on a futex, whatever the environment says. OpenBLAS runs one thread
-// per call, and the GEMMs are split across this pool (backend/cpu/gemm.cpp).
+// per call, and the GEMMs are split across this pool (backend/cpu/gemm.cpp). The pool measures whether its helpers
+// pay and runs loops on the caller alone while they do not (Pool::judge in thread_pool.cpp).
 #include <cstdint>
 #include <type_traits>
 
@@ -36,5 +37,9 @@ bool in_parallel_region();
 
 /// The pool's thread count (the caller included).
 int pool_threads();
+
+/// How many times the pool has judged that its helpers slowed its loops down (a descheduled helper on a machine
+/// shared with a busy process) and ran them on the caller alone for a while. set_num_threads clears the judgement.
+int64_t pool_serial_spells();
 
 }  // namespace nabla::detail

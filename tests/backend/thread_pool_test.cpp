@@ -2,6 +2,7 @@
 // count can change; and GEMMs split across the pool give the same bits on every repetition (Debian's serial
 // OpenBLAS failed this: it is not safe to call from two threads at once).
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -111,6 +112,61 @@ TEST(ThreadPool, SplitGemmsAreRepeatableBitForBit) {
   }
   EXPECT_TRUE(allclose(y, y1, 1e-5, 1e-4));
   EXPECT_TRUE(allclose(dw, dw1, 1e-5, 1e-4));
+}
+
+// Helpers that do not speed the loops up (here: a helper's task sleeps, as a helper that the OS has descheduled next
+// to a busy process, or one that a virtual machine wakes late) send the loops to the caller alone for a while; they give the same bits there; after the back-off
+// (or set_num_threads) the helpers are tried again.
+TEST(ThreadPool, SlowHelpersSendLoopsToTheCallerAloneForAWhile) {
+  ThreadCount two(2);
+  set_num_threads(2);  // a fresh judgement
+  manual_seed(0);
+  const Tensor x = randn({64, 784}), w = randn({256, 784});
+  const Tensor parallel = mm(x, w.t());
+  const int64_t spells = detail::pool_serial_spells();
+  std::thread::id caller;
+  std::atomic<int> on_helpers{0};
+  // The caller's task is 100 us of work; a helper's sleeps 2 ms. Whether the helper takes part (and slows the loop
+  // down) or not (the caller runs both tasks, no faster than alone), the helpers do not pay.
+  auto slow_helper = [&](int64_t) {
+    if (std::this_thread::get_id() != caller) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    } else {
+      for (auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
+           std::chrono::steady_clock::now() < until;) {
+      }
+    }
+  };
+  auto slow_loops = [&] {
+    for (int r = 0; r < 40; ++r) detail::run_tasks(2, slow_helper);
+  };
+  caller = std::this_thread::get_id();
+  slow_loops();
+  EXPECT_EQ(detail::pool_serial_spells(), spells + 1);
+  // Within the spell: every task on the caller, and the split GEMM's bits unchanged.
+  on_helpers = 0;
+  auto record = [&](int64_t) {
+    if (std::this_thread::get_id() != caller) on_helpers.fetch_add(1);
+  };
+  for (int r = 0; r < 10; ++r) detail::run_tasks(2, record);
+  EXPECT_EQ(on_helpers.load(), 0);
+  const Tensor alone = mm(x, w.t());
+  EXPECT_EQ(std::memcmp(alone.data_ptr(), parallel.data_ptr(), size_t(parallel.numel()) * 4), 0);
+  // After the first back-off (50 ms), the helpers take part again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  auto long_tasks = [&](int64_t i) {
+    record(i);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  };
+  detail::run_tasks(2, long_tasks);
+  EXPECT_EQ(on_helpers.load(), 1);
+  // A new spell, cleared by set_num_threads.
+  slow_loops();
+  EXPECT_EQ(detail::pool_serial_spells(), spells + 2);
+  set_num_threads(2);
+  on_helpers = 0;
+  detail::run_tasks(2, long_tasks);
+  EXPECT_EQ(on_helpers.load(), 1);
 }
 
 }  // namespace
