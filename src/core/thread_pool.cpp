@@ -29,7 +29,7 @@ constexpr auto kSpinNs = std::chrono::nanoseconds(20000);
 // Adaptive parallelism (Pool::judge): a window is at least kWindowLoops parallel loops and kWindowNs of their time.
 constexpr int kWindowLoops = 16;
 constexpr int64_t kWindowNs = 2'000'000;
-constexpr int64_t kMinBackoffNs = 50'000'000;
+constexpr int64_t kMinBackoffNs = 10'000'000;
 constexpr int64_t kMaxBackoffNs = 800'000'000;
 // The helpers must make a window's loops this much faster than the caller alone would have been (on an idle 2-core
 // machine a training epoch's windows measure 1.9-2.0; next to a busy process about 1.0).

@@ -152,7 +152,7 @@ TEST(ThreadPool, SlowHelpersSendLoopsToTheCallerAloneForAWhile) {
   EXPECT_EQ(on_helpers.load(), 0);
   const Tensor alone = mm(x, w.t());
   EXPECT_EQ(std::memcmp(alone.data_ptr(), parallel.data_ptr(), size_t(parallel.numel()) * 4), 0);
-  // After the first back-off (50 ms), the helpers take part again.
+  // After the first back-off (10 ms), the helpers take part again.
   std::this_thread::sleep_for(std::chrono::milliseconds(80));
   auto long_tasks = [&](int64_t i) {
     record(i);
