@@ -26,15 +26,6 @@ namespace {
 // core from the loader thread and from other processes (the failure of libgomp's default), so this stays short.
 constexpr auto kSpinNs = std::chrono::nanoseconds(20000);
 
-// Adaptive parallelism (Pool::judge): a window is at least kWindowLoops parallel loops and kWindowNs of their time.
-constexpr int kWindowLoops = 16;
-constexpr int64_t kWindowNs = 2'000'000;
-constexpr int64_t kMinBackoffNs = 10'000'000;
-constexpr int64_t kMaxBackoffNs = 800'000'000;
-// The helpers must make a window's loops this much faster than the caller alone would have been (on an idle 2-core
-// machine a training epoch's windows measure 1.9-2.0; next to a busy process about 1.0).
-constexpr double kMinSpeedup = 1.15;
-
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
@@ -65,16 +56,21 @@ class Pool {
     std::lock_guard<std::mutex> lock(run_mu_);
     stop();
     start(threads);
-    forget_judgement();
+    judge_.reset();
   }
 
-  // Drops judge()'s window and any serial spell: the helpers are trusted again.
+  // Drops the judgement of the helpers (HelperJudge): they are trusted again.
   void trust_helpers() {
     std::lock_guard<std::mutex> lock(run_mu_);
-    forget_judgement();
+    judge_.reset();
   }
 
-  int64_t serial_spells() const { return serial_spells_.load(std::memory_order_relaxed); }
+  void serial_spell(int64_t ns) {
+    std::lock_guard<std::mutex> lock(run_mu_);
+    judge_.serial_until(now_ns() + ns);
+  }
+
+  int64_t serial_spells() const { return judge_.spells(); }
 
   void run(int64_t ntasks, TaskRef task) {
     std::lock_guard<std::mutex> lock(run_mu_);  // one parallel_for at a time (calls from several user threads queue)
@@ -106,15 +102,15 @@ class Pool {
       }
     }
     task_ = nullptr;
-    if (mine > 0) judge(ntasks, mine, t2 - t1, now_ns() - t0);
+    if (mine > 0) {
+      const int64_t t3 = now_ns();
+      judge_.record(ntasks, mine, t2 - t1, t3 - t0, t3);
+    }
     if (error_) std::rethrow_exception(error_);
   }
 
-  // True while the pool has judged that its helpers do not pay (see judge): parallel loops then run on the caller.
-  bool serial_now() const {
-    const int64_t until = serial_until_ns_.load(std::memory_order_relaxed);
-    return until != 0 && now_ns() < until;
-  }
+  // True while the pool has judged that its helpers do not pay (HelperJudge): loops then run on the caller.
+  bool serial_now() const { return judge_.serial(now_ns()); }
 
  private:
   void start(int threads) {
@@ -130,36 +126,6 @@ class Pool {
     generation_.notify_all();
     for (auto& w : workers_) w.join();
     workers_.clear();
-  }
-
-  // Adaptive parallelism. On a machine shared with a busy process, a helper that the OS has descheduled holds its
-  // part of every parallel loop while the caller waits for it: measured, a training epoch ran 1.44x slower on two
-  // threads than on one core. So the pool compares, over windows of parallel loops, their wall time with what the
-  // caller alone would have needed (its own time per task, times the task count). When the helpers did not make the
-  // loops clearly faster (kMinSpeedup), loops run on the caller alone for a back-off period (kMinBackoffNs, doubling up
-  // to kMaxBackoffNs while the probes keep failing), then the pool tries its helpers again. Chunk boundaries stay those
-  // of the full thread count, so results are the same bits either way.
-  void judge(int64_t ntasks, int64_t mine, int64_t caller_ns, int64_t wall_ns) {
-    window_wall_ns_ += wall_ns;
-    window_alone_ns_ += caller_ns * ntasks / mine;
-    if (++window_loops_ < kWindowLoops || window_wall_ns_ < kWindowNs) return;
-    const bool helped = double(window_alone_ns_) >= kMinSpeedup * double(window_wall_ns_);
-    window_wall_ns_ = window_alone_ns_ = 0;
-    window_loops_ = 0;
-    if (helped) {
-      backoff_ns_ = kMinBackoffNs;
-      return;
-    }
-    serial_until_ns_.store(now_ns() + backoff_ns_, std::memory_order_relaxed);
-    serial_spells_.fetch_add(1, std::memory_order_relaxed);
-    backoff_ns_ = std::min(2 * backoff_ns_, kMaxBackoffNs);
-  }
-
-  void forget_judgement() {
-    window_wall_ns_ = window_alone_ns_ = 0;
-    window_loops_ = 0;
-    backoff_ns_ = kMinBackoffNs;
-    serial_until_ns_.store(0, std::memory_order_relaxed);
   }
 
   // Claims and runs tasks until none is left; returns how many this thread ran.
@@ -219,13 +185,7 @@ class Pool {
   std::atomic<int> sleeping_{0};
   std::atomic<uint64_t> generation_{0};
   std::atomic<bool> stopping_{false};
-  // judge()'s state (under run_mu_, but serial_until_ns_, which run_tasks reads without it).
-  int64_t window_wall_ns_ = 0;
-  int64_t window_alone_ns_ = 0;
-  int window_loops_ = 0;
-  int64_t backoff_ns_ = kMinBackoffNs;
-  std::atomic<int64_t> serial_until_ns_{0};
-  std::atomic<int64_t> serial_spells_{0};
+  HelperJudge judge_;  // record() and reset() under run_mu_
 };
 
 Pool& pool() {
@@ -243,16 +203,67 @@ Pool& pool() {
 
 void run_tasks(int64_t ntasks, TaskRef task) {
   if (ntasks <= 0) return;
-  if (ntasks == 1 || t_in_task || pool().threads() == 1 || pool().serial_now()) {
+  if (ntasks == 1 || t_in_task || pool().threads() == 1) {
     for (int64_t i = 0; i < ntasks; ++i) task(i);
+    return;
+  }
+  if (pool().serial_now()) {
+    // The tasks as the pool runs them, on the caller alone: marked as in a task, so that the loops they call run
+    // inline as they do inside the pool (a GEMM inside a task is not split), and the bits stay the same; the first
+    // exception is rethrown after every task has run.
+    const bool was = t_in_task;
+    t_in_task = true;
+    std::exception_ptr error;
+    for (int64_t i = 0; i < ntasks; ++i) {
+      try {
+        task(i);
+      } catch (...) {
+        if (!error) error = std::current_exception();
+      }
+    }
+    t_in_task = was;
+    if (error) std::rethrow_exception(error);
     return;
   }
   pool().run(ntasks, task);
 }
 
+void HelperJudge::record(int64_t ntasks, int64_t mine, int64_t caller_ns, int64_t wall_ns, int64_t now_ns) {
+  window_wall_ns_ += wall_ns;
+  window_alone_ns_ += caller_ns * ntasks / mine;
+  if (++window_loops_ < kWindowLoops || window_wall_ns_ < kWindowNs) return;
+  const bool helped = double(window_alone_ns_) >= kMinSpeedup * double(window_wall_ns_);
+  window_wall_ns_ = window_alone_ns_ = 0;
+  window_loops_ = 0;
+  if (helped) {
+    backoff_ns_ = kMinBackoffNs;
+    return;
+  }
+  serial_until(now_ns + backoff_ns_);
+  spells_.fetch_add(1, std::memory_order_relaxed);
+  backoff_ns_ = std::min(2 * backoff_ns_, kMaxBackoffNs);
+}
+
+bool HelperJudge::serial(int64_t now_ns) const {
+  const int64_t until = serial_until_ns_.load(std::memory_order_relaxed);
+  return until != 0 && now_ns < until;
+}
+
+void HelperJudge::serial_until(int64_t until_ns) { serial_until_ns_.store(until_ns, std::memory_order_relaxed); }
+
+void HelperJudge::reset() {
+  window_wall_ns_ = window_alone_ns_ = 0;
+  window_loops_ = 0;
+  backoff_ns_ = kMinBackoffNs;
+  serial_until_ns_.store(0, std::memory_order_relaxed);
+}
+
+int64_t HelperJudge::spells() const { return spells_.load(std::memory_order_relaxed); }
+
 bool in_parallel_region() { return t_in_task; }
 int pool_threads() { return pool().threads(); }
 int64_t pool_serial_spells() { return pool().serial_spells(); }
+void pool_serial_spell_for_testing(int64_t ns) { pool().serial_spell(ns); }
 
 }  // namespace detail
 

@@ -1,6 +1,7 @@
 // nabla's thread pool: every task runs once, nested calls run inline, exceptions come back to the caller, the thread
 // count can change; and GEMMs split across the pool give the same bits on every repetition (Debian's serial
 // OpenBLAS failed this: it is not safe to call from two threads at once).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -114,58 +115,77 @@ TEST(ThreadPool, SplitGemmsAreRepeatableBitForBit) {
   EXPECT_TRUE(allclose(dw, dw1, 1e-5, 1e-4));
 }
 
-// Helpers that do not speed the loops up (here: a helper's task sleeps, as a helper that the OS has descheduled next
-// to a busy process, or one that a virtual machine wakes late) send the loops to the caller alone for a while; they give the same bits there; after the back-off
-// (or set_num_threads) the helpers are tried again.
-TEST(ThreadPool, SlowHelpersSendLoopsToTheCallerAloneForAWhile) {
+// The judgement of the helpers, driven with made-up times: windows where they pay keep the loops parallel; one
+// where they do not begins a serial spell of kMinBackoffNs; failing probes double it up to kMaxBackoffNs; a window
+// where they pay brings it back to kMinBackoffNs; fewer loops or less time than a window decide nothing.
+TEST(ThreadPool, HelperJudgeBacksOffAndComesBack) {
+  using J = detail::HelperJudge;
+  J judge;
+  int64_t t = 1'000'000'000;
+  const int64_t loop = J::kWindowNs / J::kWindowLoops + 1;  // 16 such loops make a window
+  // Two tasks, the caller ran one in `caller` ns: alone it would have needed 2 * caller.
+  auto window = [&](int64_t caller, int64_t wall) {
+    for (int i = 0; i < J::kWindowLoops; ++i) judge.record(2, 1, caller, wall, t += wall);
+  };
+  window(loop, loop);  // 2x faster than alone: the helpers pay
+  EXPECT_FALSE(judge.serial(t));
+  EXPECT_EQ(judge.spells(), 0);
+  window(loop * 11 / 20, loop);  // 1.1x: not enough
+  EXPECT_EQ(judge.spells(), 1);
+  EXPECT_TRUE(judge.serial(t));
+  EXPECT_TRUE(judge.serial(t + J::kMinBackoffNs - 1));
+  EXPECT_FALSE(judge.serial(t + J::kMinBackoffNs));
+  int64_t backoff = J::kMinBackoffNs;
+  for (int probe = 0; probe < 10; ++probe) {  // every probe fails: 20 ms, 40 ms, ... up to the cap
+    t += backoff;
+    window(loop / 2, loop);
+    backoff = std::min(2 * backoff, J::kMaxBackoffNs);
+    EXPECT_TRUE(judge.serial(t + backoff - 1)) << "probe " << probe;
+    EXPECT_FALSE(judge.serial(t + backoff)) << "probe " << probe;
+  }
+  EXPECT_EQ(backoff, J::kMaxBackoffNs);
+  EXPECT_EQ(judge.spells(), 11);
+  t += backoff;
+  window(loop, loop);  // the helpers pay again
+  EXPECT_FALSE(judge.serial(t));
+  window(loop / 2, loop);
+  EXPECT_FALSE(judge.serial(t + J::kMinBackoffNs));  // back to the shortest spell
+  // 15 slow loops are no window; nor are 16 loops of less than kWindowNs together.
+  judge.reset();
+  EXPECT_FALSE(judge.serial(t));
+  for (int i = 0; i < J::kWindowLoops - 1; ++i) judge.record(2, 1, 1, loop, t += loop);
+  EXPECT_FALSE(judge.serial(t));
+  judge.reset();
+  for (int i = 0; i < J::kWindowLoops; ++i) judge.record(2, 1, 1, 1000, t += 1000);
+  EXPECT_FALSE(judge.serial(t));
+  EXPECT_EQ(judge.spells(), 12);
+}
+
+// During a serial spell every task runs on the caller, and the loops inside the tasks run as they do inside the
+// pool: a convolution on im2col (its images split across tasks, a GEMM in each; a weight that requires grad keeps
+// the columns, so im2col rather than Winograd) gives the same bits as without the spell.
+// set_num_threads ends the spell.
+TEST(ThreadPool, SerialSpellRunsTasksOnTheCallerWithTheSameBits) {
   ThreadCount two(2);
-  set_num_threads(2);  // a fresh judgement
+  set_num_threads(2);
   manual_seed(0);
-  const Tensor x = randn({64, 784}), w = randn({256, 784});
-  const Tensor parallel = mm(x, w.t());
-  const int64_t spells = detail::pool_serial_spells();
-  std::thread::id caller;
+  const Tensor x = randn({6, 32, 13, 13}), w = randn({64, 32, 3, 3}).requires_grad_(), a = randn({64, 784}),
+               b = randn({256, 784});
+  const Tensor conv = nn::functional::conv2d(x, w), prod = mm(a, b.t());
+  const auto caller = std::this_thread::get_id();
   std::atomic<int> on_helpers{0};
-  // The caller's task is 100 us of work; a helper's sleeps 2 ms. Whether the helper takes part (and slows the loop
-  // down) or not (the caller runs both tasks, no faster than alone), the helpers do not pay.
-  auto slow_helper = [&](int64_t) {
-    if (std::this_thread::get_id() != caller) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    } else {
-      for (auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
-           std::chrono::steady_clock::now() < until;) {
-      }
-    }
-  };
-  auto slow_loops = [&] {
-    for (int r = 0; r < 40; ++r) detail::run_tasks(2, slow_helper);
-  };
-  caller = std::this_thread::get_id();
-  slow_loops();
-  EXPECT_EQ(detail::pool_serial_spells(), spells + 1);
-  // Within the spell: every task on the caller, and the split GEMM's bits unchanged.
-  on_helpers = 0;
-  auto record = [&](int64_t) {
+  auto long_tasks = [&](int64_t) {
     if (std::this_thread::get_id() != caller) on_helpers.fetch_add(1);
-  };
-  for (int r = 0; r < 10; ++r) detail::run_tasks(2, record);
-  EXPECT_EQ(on_helpers.load(), 0);
-  const Tensor alone = mm(x, w.t());
-  EXPECT_EQ(std::memcmp(alone.data_ptr(), parallel.data_ptr(), size_t(parallel.numel()) * 4), 0);
-  // After the first back-off (10 ms), the helpers take part again.
-  std::this_thread::sleep_for(std::chrono::milliseconds(80));
-  auto long_tasks = [&](int64_t i) {
-    record(i);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   };
+  detail::pool_serial_spell_for_testing(int64_t(60) * 1'000'000'000);
   detail::run_tasks(2, long_tasks);
-  EXPECT_EQ(on_helpers.load(), 1);
-  // A new spell, cleared by set_num_threads.
-  slow_loops();
-  EXPECT_EQ(detail::pool_serial_spells(), spells + 2);
-  set_num_threads(2);
-  on_helpers = 0;
-  detail::run_tasks(2, long_tasks);
+  EXPECT_EQ(on_helpers.load(), 0);
+  const Tensor conv_alone = nn::functional::conv2d(x, w), prod_alone = mm(a, b.t());
+  EXPECT_EQ(std::memcmp(conv_alone.data_ptr(), conv.data_ptr(), size_t(conv.numel()) * 4), 0);
+  EXPECT_EQ(std::memcmp(prod_alone.data_ptr(), prod.data_ptr(), size_t(prod.numel()) * 4), 0);
+  set_num_threads(2);  // trusts the helpers again
+  detail::run_tasks(2, long_tasks);  // each task sleeps 20 ms: the helper takes the second
   EXPECT_EQ(on_helpers.load(), 1);
 }
 
