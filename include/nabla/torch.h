@@ -8,41 +8,37 @@
 // - the standard headers that <torch/torch.h> brings in (std::isnan without <cmath>, std::cout without <iostream>).
 // <nabla/nabla.h> stays free of all of it; docs/libtorch-compat.md lists what a LibTorch program can use.
 
-// The standard headers LibTorch's headers include, which LibTorch programs use without including them.
+// The standard headers that LibTorch programs in the style of its documentation use without including them (I/O,
+// strings and streams, math, containers, algorithms, std::function). The slow-to-compile rest, which <torch/torch.h>
+// also happens to bring in (<random>, <thread>, <mutex>, <chrono>, <atomic>, <deque>, <list>, <set>,
+// <unordered_set>), a program includes itself: each costs every file that includes this header up to a third of a
+// second (docs/benchmarks.md, "compile time").
 #include <algorithm>
 #include <array>
-#include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <exception>
+#include <fstream>
 #include <functional>
 #include <iomanip>
 #include <iostream>
 #include <iterator>
 #include <limits>
-#include <list>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <numeric>
 #include <optional>
 #include <ostream>
-#include <random>
-#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <type_traits>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <unordered_map>
 
 #include "autograd/record.h"
 #include "nabla/ops/factory.h"
@@ -20,6 +21,58 @@ std::string demangle_type_name(const std::type_info& t) {
   const std::string anon = "(anonymous namespace)::";
   for (size_t p; (p = out.find(anon)) != std::string::npos;) out.erase(p, anon.size());
   return out;
+}
+
+// ---- IValue, SavedData ----
+
+IValue::IValue(std::string v) : tag_(Tag::String), s_(std::move(v)) {}
+IValue::IValue(const char* v) : tag_(Tag::String), s_(v) {}
+IValue::IValue(Tensor v) : tag_(Tag::Tensor), t_(std::move(v)) {}
+IValue::IValue(std::vector<int64_t> v) : tag_(Tag::IntList), l_(std::move(v)) {}
+IValue::IValue(IntArrayRef v) : tag_(Tag::IntList), l_(v.vec()) {}
+
+namespace {
+const char* tag_name(int tag) {
+  static const char* kNames[] = {"None", "Bool", "Int", "Double", "String", "Tensor", "IntList"};
+  return kNames[tag];
+}
+const char* tag_want(int tag) {
+  static const char* kWant[] = {"none", "bool", "int", "double", "string", "Tensor", "int list"};
+  return kWant[tag];
+}
+}  // namespace
+
+const char* IValue::tagKind() const { return tag_name(int(tag_)); }
+
+void IValue::wrong_kind(Tag want, const char* fn) const {
+  NABLA_CHECK(false, "IValue::", fn, ": the value holds ", tagKind(), ", not ", tag_want(int(want)));
+  std::abort();  // not reached: NABLA_CHECK(false, ...) throws
+}
+
+struct SavedData::Map {
+  std::unordered_map<std::string, IValue> values;
+};
+
+SavedData::SavedData() : map_(std::make_unique<Map>()) {}
+SavedData::~SavedData() = default;
+IValue& SavedData::operator[](const std::string& key) { return map_->values[key]; }
+IValue& SavedData::at(const std::string& key) {
+  return const_cast<IValue&>(static_cast<const SavedData&>(*this).at(key));
+}
+const IValue& SavedData::at(const std::string& key) const {
+  auto it = map_->values.find(key);
+  NABLA_CHECK(it != map_->values.end(), "saved_data.at: no value saved under \"", key,
+              "\"; save it in forward with ctx->saved_data[\"", key, "\"] = value");
+  return it->second;
+}
+size_t SavedData::count(const std::string& key) const { return map_->values.count(key); }
+size_t SavedData::erase(const std::string& key) { return map_->values.erase(key); }
+void SavedData::clear() { map_->values.clear(); }
+size_t SavedData::size() const { return map_->values.size(); }
+void SavedData::take_tensors(std::vector<Tensor>& out) {
+  for (auto& [k, v] : map_->values)
+    if (v.isTensor()) out.push_back(v.toTensor());
+  map_->values.clear();
 }
 
 // ---- AutogradContext ----
@@ -67,9 +120,7 @@ CustomNodeBase::~CustomNodeBase() {
   std::vector<Tensor> tensors;
   for (auto& s : ctx_.saved_) tensors.push_back(s.take());
   for (auto& t : ctx_.to_save_) tensors.push_back(std::move(t));
-  for (auto& [k, v] : ctx_.saved_data)
-    if (v.isTensor()) tensors.push_back(v.toTensor());
-  ctx_.saved_data.clear();
+  ctx_.saved_data.take_tensors(tensors);
   defer_release(tensors);
 }
 

@@ -106,12 +106,13 @@ std::errc parse(std::string_view s, T& value) {
 size_t resolve(const CSVOptions::Column& column, const std::vector<std::string>& names, const std::string& path,
                const char* what) {
   const auto count = static_cast<int64_t>(names.size());
-  if (const auto* index = std::get_if<int64_t>(&column)) {
-    NABLA_CHECK(*index >= -count && *index < count, "CSV: ", what, " index ", *index, " is out of range for ", path,
+  if (!column.by_name) {
+    const int64_t index = column.index;
+    NABLA_CHECK(index >= -count && index < count, "CSV: ", what, " index ", index, " is out of range for ", path,
                 ", which has ", count, " columns (valid: ", -count, " to ", count - 1, ")");
-    return static_cast<size_t>(*index < 0 ? *index + count : *index);
+    return static_cast<size_t>(index < 0 ? index + count : index);
   }
-  const std::string& name = std::get<std::string>(column);
+  const std::string& name = column.name;
   std::vector<size_t> found;
   for (size_t i = 0; i < names.size(); ++i)
     if (names[i] == name) found.push_back(i);
@@ -122,6 +123,16 @@ size_t resolve(const CSVOptions::Column& column, const std::vector<std::string>&
 }
 
 }  // namespace
+
+CSVOptions& CSVOptions::target_column(const std::string& name) {
+  target_column_ = Column{true, 0, name};
+  return *this;
+}
+
+CSVOptions& CSVOptions::target_column(int64_t index) {
+  target_column_ = Column{false, index, {}};
+  return *this;
+}
 
 CSV::CSV(const std::string& path, CSVOptions options) {
   const ScalarType dtype = options.dtype();
@@ -150,7 +161,7 @@ CSV::CSV(const std::string& path, CSVOptions options) {
       if (c != target) feature_cols.push_back(c);
   } else {
     for (const std::string& name : options.feature_columns()) {
-      const size_t c = resolve(name, names, path, "feature column");
+      const size_t c = resolve(CSVOptions::Column{true, 0, name}, names, path, "feature column");
       NABLA_CHECK(c != target, "CSV: feature_columns lists \"", name, "\", which is the target column of ", path);
       for (size_t seen : feature_cols)
         NABLA_CHECK(seen != c, "CSV: feature_columns lists \"", name, "\" twice (", path, ")");

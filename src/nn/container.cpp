@@ -1,4 +1,5 @@
 #include "nabla/nn/modules/container.h"
+#include "nabla/nn/modules/module_dict.h"
 
 namespace nabla::nn {
 
@@ -13,6 +14,14 @@ Tensor SequentialImpl::forward(const Tensor& input) {
   Tensor x = forwards_[0](*modules_[0], input);
   for (size_t i = 1; i < forwards_.size(); ++i) x = forwards_[i](*modules_[i], x);
   return x;
+}
+
+void ModuleDictImpl::update(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& modules) {
+  for (const auto& [k, m] : modules) insert(k, m);
+}
+
+void ModuleDictImpl::update(const OrderedDict<std::string, std::shared_ptr<Module>>& modules) {
+  for (const auto& item : modules) insert(item.key(), item.value());
 }
 
 }  // namespace nabla::nn

@@ -8,6 +8,11 @@
 
 #include "nabla/autograd/grad_mode.h"
 
+namespace nabla {
+template class OrderedDict<std::string, Tensor>;
+template class OrderedDict<std::string, std::shared_ptr<nn::Module>>;
+}  // namespace nabla
+
 namespace nabla::nn {
 
 namespace {
@@ -362,6 +367,15 @@ void Module::pretty_print(std::ostream& os) const {
 std::ostream& operator<<(std::ostream& os, const Module& module) {
   module.pretty_print(os);
   return os;
+}
+
+void detail::empty_module_holder() {
+  NABLA_CHECK(false, "ModuleHolder: accessing an empty module holder; construct it first (e.g. nn::Linear(2, 3))");
+  std::abort();  // not reached
+}
+
+void detail::ForwardHookSet::remove_hook(unsigned id) {
+  if (!pre.remove(id)) post.remove(id);
 }
 
 }  // namespace nabla::nn

@@ -60,4 +60,16 @@ Tensor Adagrad::step_impl(LossClosure closure) {
   return loss;
 }
 
+std::unique_ptr<OptimizerOptions> AdagradOptions::clone() const { return std::make_unique<AdagradOptions>(*this); }
+
+std::vector<OptionField> AdagradOptions::fields() {
+  return {{"lr", &lr_},
+          {"lr_decay", &lr_decay_},
+          {"eps", &eps_},
+          {"weight_decay", &weight_decay_},
+          {"initial_accumulator_value", &initial_accumulator_value_}};
+}
+
+std::vector<StateField> AdagradParamState::fields() { return {{"step", &step_}, {"sum", &sum_}}; }
+
 }  // namespace nabla::optim

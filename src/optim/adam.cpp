@@ -114,4 +114,20 @@ Tensor AdamW::step_impl(LossClosure closure) {
   return loss;
 }
 
+std::unique_ptr<OptimizerOptions> AdamOptions::clone() const { return std::make_unique<AdamOptions>(*this); }
+
+std::vector<OptionField> AdamOptions::fields() {
+  return {{"lr", &lr_}, {"betas", &betas_}, {"eps", &eps_}, {"weight_decay", &weight_decay_}, {"amsgrad", &amsgrad_}};
+}
+
+std::vector<StateField> AdamParamState::fields() {
+  return {{"step", &step_}, {"exp_avg", &exp_avg_}, {"exp_avg_sq", &exp_avg_sq_}, {"max_exp_avg_sq", &max_exp_avg_sq_}};
+}
+
+std::unique_ptr<OptimizerOptions> AdamWOptions::clone() const { return std::make_unique<AdamWOptions>(*this); }
+
+std::vector<OptionField> AdamWOptions::fields() {
+  return {{"lr", &lr_}, {"betas", &betas_}, {"eps", &eps_}, {"weight_decay", &weight_decay_}, {"amsgrad", &amsgrad_}};
+}
+
 }  // namespace nabla::optim

@@ -107,6 +107,9 @@ Tensor Optimizer::run_closure(const LossClosure& closure) {
 }
 
 namespace detail {
+void StepHookSet::remove_hook(unsigned id) {
+  if (!pre.remove(id)) post.remove(id);
+}
 
 ParamView param_view(const Tensor& p, const char* op) {
   ParamView v;

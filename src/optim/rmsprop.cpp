@@ -66,4 +66,16 @@ Tensor RMSprop::step_impl(LossClosure closure) {
   return loss;
 }
 
+std::unique_ptr<OptimizerOptions> RMSpropOptions::clone() const { return std::make_unique<RMSpropOptions>(*this); }
+
+std::vector<OptionField> RMSpropOptions::fields() {
+  return {{"lr", &lr_},   {"momentum", &momentum_}, {"alpha", &alpha_},
+          {"eps", &eps_}, {"centered", &centered_}, {"weight_decay", &weight_decay_}};
+}
+
+std::vector<StateField> RMSpropParamState::fields() {
+  return {
+      {"step", &step_}, {"square_avg", &square_avg_}, {"momentum_buffer", &momentum_buffer_}, {"grad_avg", &grad_avg_}};
+}
+
 }  // namespace nabla::optim

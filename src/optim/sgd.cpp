@@ -60,4 +60,16 @@ Tensor SGD::step_impl(LossClosure closure) {
   return loss;
 }
 
+std::unique_ptr<OptimizerOptions> SGDOptions::clone() const { return std::make_unique<SGDOptions>(*this); }
+
+std::vector<OptionField> SGDOptions::fields() {
+  return {{"lr", &lr_},
+          {"momentum", &momentum_},
+          {"dampening", &dampening_},
+          {"weight_decay", &weight_decay_},
+          {"nesterov", &nesterov_}};
+}
+
+std::vector<StateField> SGDParamState::fields() { return {{"momentum_buffer", &momentum_buffer_}}; }
+
 }  // namespace nabla::optim

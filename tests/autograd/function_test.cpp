@@ -257,6 +257,25 @@ TEST(AutogradFunction, IValueKinds) {
   EXPECT_EQ(shape.toIntVector(), std::vector<int64_t>({1, 2}));
 }
 
+TEST(AutogradFunction, SavedDataIsAMapOfIValues) {
+  autograd::SavedData d;
+  EXPECT_TRUE(d.empty());
+  d["c"] = 2.5;
+  d["n"] = 3;
+  d["x"] = tensor({1.0, 2.0});
+  EXPECT_EQ(d.size(), 3u);
+  EXPECT_DOUBLE_EQ(d["c"].toDouble(), 2.5);
+  EXPECT_EQ(d.at("n").toInt(), 3);
+  EXPECT_TRUE(d.contains("x") && d.count("x") == 1 && !d.contains("y"));
+  EXPECT_TRUE(d["y"].isNone());  // operator[] inserts None, as a map does
+  EXPECT_EQ(d.erase("y"), 1u);
+  expect_error([&] { (void)d.at("missing"); }, {"saved_data.at", "missing"});
+  const autograd::SavedData& cd = d;
+  EXPECT_EQ(cd.at("x").toTensor().numel(), 2);
+  d.clear();
+  EXPECT_TRUE(d.empty());
+}
+
 // ---- gradcheck on custom Functions ----
 
 TEST(Gradcheck, PassesOnRightBackward) {

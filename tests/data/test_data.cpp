@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -256,6 +258,35 @@ TEST(DataLoader, ErrorsReachTheConsumer) {
   }
   EXPECT_NE(error_of([&] { make_data_loader(Faulty(), DataLoaderOptions().batch_size(0)); }).find("batch_size"),
             std::string::npos);
+}
+
+// A worker that is slower than DataLoaderOptions::timeout: the consumer gets an error instead of waiting forever,
+// and the loader can start a new epoch afterwards.
+class Slow : public datasets::Dataset<Slow> {
+ public:
+  Example<> get(size_t index) override {
+    if (index == 0) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return {tensor(double(index)), tensor(int64_t(index))};
+  }
+  std::optional<size_t> size() const override { return 4; }
+};
+
+TEST(DataLoader, TimeoutAndANewEpochAfterAnError) {
+  auto loader = make_data_loader<samplers::SequentialSampler>(
+      Slow(), DataLoaderOptions().batch_size(2).workers(1).timeout(std::chrono::milliseconds(20)));
+  EXPECT_NE(error_of([&] { loader->begin(); }).find("DataLoader: timed out after 20 ms waiting for a batch"),
+            std::string::npos);
+  EXPECT_EQ(loader->options().timeout()->count(), 20);
+  // After an error from the worker thread, begin() starts a fresh epoch that fails the same way.
+  auto faulty = make_data_loader<samplers::SequentialSampler>(Faulty(), DataLoaderOptions().batch_size(2).workers(1));
+  for (int epoch = 0; epoch < 2; ++epoch) {
+    size_t seen = 0;
+    EXPECT_NE(error_of([&] {
+                for (auto& batch : *faulty) seen += batch.size();
+              }).find("Faulty: bad example 5"),
+              std::string::npos);
+    EXPECT_EQ(seen, 4u);
+  }
 }
 
 // ---------------- transforms ----------------

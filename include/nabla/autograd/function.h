@@ -22,9 +22,7 @@
 #include <string>
 #include <type_traits>
 #include <typeinfo>
-#include <unordered_map>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "nabla/autograd/grad_mode.h"
@@ -34,48 +32,81 @@
 namespace nabla::autograd {
 
 /// A value kept in AutogradContext::saved_data: none, bool, int64, double, string, Tensor or int list.
+/// (A tag and one field per kind rather than a std::variant: the variant's templates cost every file that includes
+/// nabla a few hundredths of a second to compile.)
 class IValue {
  public:
   IValue() = default;
-  IValue(bool v) : v_(v) {}  // NOLINT
+  IValue(bool v) : tag_(Tag::Bool), b_(v) {}  // NOLINT
   template <typename T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
-  IValue(T v) : v_(int64_t(v)) {}  // NOLINT
+  IValue(T v) : tag_(Tag::Int), i_(int64_t(v)) {}  // NOLINT
   template <typename T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
-  IValue(T v) : v_(double(v)) {}  // NOLINT
-  IValue(std::string v) : v_(std::move(v)) {}  // NOLINT
-  IValue(const char* v) : v_(std::string(v)) {}  // NOLINT
-  IValue(Tensor v) : v_(std::move(v)) {}  // NOLINT
-  IValue(std::vector<int64_t> v) : v_(std::move(v)) {}  // NOLINT
-  IValue(IntArrayRef v) : v_(v.vec()) {}  // NOLINT
+  IValue(T v) : tag_(Tag::Double), d_(double(v)) {}  // NOLINT
+  IValue(std::string v);                             // NOLINT
+  IValue(const char* v);                             // NOLINT
+  IValue(Tensor v);                                  // NOLINT
+  IValue(std::vector<int64_t> v);                    // NOLINT
+  IValue(IntArrayRef v);                             // NOLINT
 
-  bool isNone() const { return v_.index() == 0; }
-  bool isBool() const { return std::holds_alternative<bool>(v_); }
-  bool isInt() const { return std::holds_alternative<int64_t>(v_); }
-  bool isDouble() const { return std::holds_alternative<double>(v_); }
-  bool isString() const { return std::holds_alternative<std::string>(v_); }
-  bool isTensor() const { return std::holds_alternative<Tensor>(v_); }
-  bool isIntList() const { return std::holds_alternative<std::vector<int64_t>>(v_); }
-  bool toBool() const { return get<bool>("toBool", "bool"); }
-  int64_t toInt() const { return get<int64_t>("toInt", "int"); }
+  bool isNone() const { return tag_ == Tag::None; }
+  bool isBool() const { return tag_ == Tag::Bool; }
+  bool isInt() const { return tag_ == Tag::Int; }
+  bool isDouble() const { return tag_ == Tag::Double; }
+  bool isString() const { return tag_ == Tag::String; }
+  bool isTensor() const { return tag_ == Tag::Tensor; }
+  bool isIntList() const { return tag_ == Tag::IntList; }
+  bool toBool() const { return check(Tag::Bool, "toBool"), b_; }
+  int64_t toInt() const { return check(Tag::Int, "toInt"), i_; }
   /// A double, or an int converted to double.
-  double toDouble() const { return isInt() ? double(std::get<int64_t>(v_)) : get<double>("toDouble", "double"); }
-  const std::string& toStringRef() const { return get<std::string>("toStringRef", "string"); }
-  const Tensor& toTensor() const { return get<Tensor>("toTensor", "Tensor"); }
+  double toDouble() const { return isInt() ? double(i_) : (check(Tag::Double, "toDouble"), d_); }
+  const std::string& toStringRef() const { return check(Tag::String, "toStringRef"), s_; }
+  const Tensor& toTensor() const { return check(Tag::Tensor, "toTensor"), t_; }
   /// A shape or list of dims (e.g. saved from x.sizes()).
-  const std::vector<int64_t>& toIntVector() const { return get<std::vector<int64_t>>("toIntVector", "int list"); }
+  const std::vector<int64_t>& toIntVector() const { return check(Tag::IntList, "toIntVector"), l_; }
   /// "None", "Bool", "Int", "Double", "String", "Tensor" or "IntList".
-  const char* tagKind() const {
-    static const char* kNames[] = {"None", "Bool", "Int", "Double", "String", "Tensor", "IntList"};
-    return kNames[v_.index()];
-  }
+  const char* tagKind() const;
 
  private:
-  template <typename T>
-  const T& get(const char* fn, const char* want) const {
-    NABLA_CHECK(std::holds_alternative<T>(v_), "IValue::", fn, ": the value holds ", tagKind(), ", not ", want);
-    return std::get<T>(v_);
+  enum class Tag : uint8_t { None, Bool, Int, Double, String, Tensor, IntList };
+  void check(Tag want, const char* fn) const {
+    if (tag_ != want) wrong_kind(want, fn);
   }
-  std::variant<std::monostate, bool, int64_t, double, std::string, Tensor, std::vector<int64_t>> v_;
+  [[noreturn]] void wrong_kind(Tag want, const char* fn) const;
+
+  Tag tag_ = Tag::None;
+  bool b_ = false;
+  int64_t i_ = 0;
+  double d_ = 0;
+  std::string s_;
+  Tensor t_;
+  std::vector<int64_t> l_;
+};
+
+/// AutogradContext::saved_data: IValues by name (`ctx->saved_data["c"] = c;`, `ctx->saved_data["c"].toDouble()`).
+class SavedData {
+ public:
+  SavedData();
+  ~SavedData();
+  SavedData(const SavedData&) = delete;
+  SavedData& operator=(const SavedData&) = delete;
+  /// The value under `key`, inserted as None when absent.
+  IValue& operator[](const std::string& key);
+  /// The value under `key`; nabla::Error when absent.
+  IValue& at(const std::string& key);
+  const IValue& at(const std::string& key) const;
+  size_t count(const std::string& key) const;
+  bool contains(const std::string& key) const { return count(key) != 0; }
+  size_t erase(const std::string& key);
+  void clear();
+  size_t size() const;
+  bool empty() const { return size() == 0; }
+
+ private:
+  friend class CustomNodeBase;
+  /// Moves the saved tensors into `out` and empties the map (when the node is freed).
+  void take_tensors(std::vector<Tensor>& out);
+  struct Map;
+  std::unique_ptr<Map> map_;
 };
 
 class CustomNodeBase;
@@ -88,7 +119,7 @@ class AutogradContext {
   AutogradContext& operator=(const AutogradContext&) = delete;
 
   /// Non-tensor values (and, discouraged, tensors) for backward.
-  std::unordered_map<std::string, IValue> saved_data;
+  SavedData saved_data;
 
   /// Tensors (inputs or outputs of forward) for backward; call once, in forward. Saving through here (not
   /// saved_data) checks for later in-place changes and avoids reference cycles with outputs.
@@ -111,7 +142,7 @@ class AutogradContext {
   std::vector<SavedVariable> saved_;              // after forward
   std::vector<const TensorImpl*> non_differentiable_;
   std::vector<const TensorImpl*> dirty_;
-  std::vector<bool> needs_input_grad_;
+  std::vector<uint8_t> needs_input_grad_;
   bool materialize_grads_ = true;
   bool saved_called_ = false;
   bool released_ = false;

@@ -1,5 +1,5 @@
 #pragma once
-#include <functional>
+#include "nabla/core/std_function.h"
 
 #include "nabla/autograd/node.h"
 

@@ -2,12 +2,12 @@
 // Graph nodes of the reverse-mode engine. A Node turns the gradients of its forward op's outputs into
 // gradients of the op's inputs, and points (next_edges) at the nodes that produced those inputs.
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "nabla/core/hooks.h"
+#include "nabla/core/std_function.h"
 #include "nabla/core/tensor.h"
 
 namespace nabla::autograd {

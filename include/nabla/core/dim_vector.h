@@ -1,7 +1,6 @@
 #pragma once
 // DimVector: a tensor's sizes or strides, stored inline up to 5 dims (as c10's SmallVector in TensorImpl), so that
 // making a tensor or a view of up to 5 dims allocates nothing for its geometry.
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -18,7 +17,7 @@ class DimVector {
   DimVector(const std::vector<int64_t>& v) { assign(v.data(), v.size()); }  // NOLINT
   DimVector(size_t n, int64_t value) {
     resize(n);
-    std::fill(begin(), end(), value);
+    for (int64_t& d : *this) d = value;
   }
   DimVector(const DimVector& o) { assign(o.data(), o.size()); }
   DimVector(DimVector&& o) noexcept { steal(o); }

@@ -7,7 +7,11 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#if __has_include(<bits/std_mutex.h>)
+#include <bits/std_mutex.h>  // libstdc++'s std::mutex and std::lock_guard alone: <mutex> adds timed mutexes and <chrono>
+#else
 #include <mutex>
+#endif
 #include <optional>
 
 #include "nabla/core/device.h"

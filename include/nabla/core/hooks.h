@@ -1,6 +1,5 @@
 #pragma once
 // Hook lists and PyTorch's RemovableHandle, shared by the module, optimizer and tensor hooks.
-#include <algorithm>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -61,8 +60,9 @@ class HookList {
   /// Unregisters hook `id`; false when this list does not hold it.
   bool remove(unsigned id) {
     if (!entries_) return false;
-    auto has_id = [id](const Entry& e) { return e.id == id; };
-    if (std::none_of(entries_->begin(), entries_->end(), has_id)) return false;
+    bool held = false;
+    for (const Entry& e : *entries_) held = held || e.id == id;
+    if (!held) return false;
     auto next = std::make_shared<std::vector<Entry>>();
     for (const Entry& e : *entries_)
       if (e.id != id) next->push_back(e);

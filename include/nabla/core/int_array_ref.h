@@ -1,7 +1,6 @@
 #pragma once
 // A non-owning view of a shape or a list of dims: accepts {2, 3}, a std::vector and a single integer.
 #include <cstdint>
-#include <algorithm>
 #include <initializer_list>
 #include <ostream>
 #include <vector>

@@ -3,11 +3,11 @@
 // from that device's Allocator (nabla/core/allocator.h).
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 
 #include "nabla/core/allocator.h"
 #include "nabla/core/device.h"
+#include "nabla/core/std_function.h"
 
 namespace nabla {
 

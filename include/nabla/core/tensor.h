@@ -1,7 +1,6 @@
 #pragma once
 // nabla::Tensor: a strided view of a Storage with a dtype, plus the autograd metadata.
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -18,6 +17,7 @@
 #include "nabla/core/generator.h"
 #include "nabla/core/int_array_ref.h"
 #include "nabla/core/scalar.h"
+#include "nabla/core/std_function.h"
 #include "nabla/core/storage.h"
 #include "nabla/core/tensor_options.h"
 

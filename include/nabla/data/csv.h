@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "nabla/core/arg.h"
@@ -24,20 +23,18 @@ namespace nabla::data::datasets {
 /// CSVOptions().delimiter(';').target_column("price").dtype(kFloat64)
 struct CSVOptions {
   /// A column by name (a header cell, or "0", "1", ... without a header) or by index (negative counts from the end).
-  using Column = std::variant<int64_t, std::string>;
+  struct Column {
+    bool by_name = false;
+    int64_t index = -1;  ///< when !by_name
+    std::string name;    ///< when by_name
+  };
 
   CSVOptions() = default;
   /// The target column by name.
-  CSVOptions& target_column(const std::string& name) {
-    target_column_ = name;
-    return *this;
-  }
+  CSVOptions& target_column(const std::string& name);
   CSVOptions& target_column(const char* name) { return target_column(std::string(name)); }
   /// The target column by index (0 is the first column, -1 the last).
-  CSVOptions& target_column(int64_t index) {
-    target_column_ = index;
-    return *this;
-  }
+  CSVOptions& target_column(int64_t index);
   CSVOptions& target_column(int index) { return target_column(int64_t{index}); }
   const Column& target_column() const { return target_column_; }
 
@@ -53,7 +50,7 @@ struct CSVOptions {
   NABLA_ARG(std::optional<ScalarType>, target_dtype, std::nullopt);
 
  private:
-  Column target_column_ = int64_t{-1};
+  Column target_column_;
 };
 
 /// A numeric table: example i is (features()[i] (F,), targets()[i] ()).

@@ -2,21 +2,47 @@
 // DataLoader as in LibTorch: make_data_loader(dataset, options) returns a loader to iterate with
 // `for (auto& batch : *loader)`. With workers >= 1 a background thread prepares the next batch
 // while the current one is used (a one-batch prefetch); with workers == 0 batches are made on demand.
-#include <chrono>
-#include <condition_variable>
 #include <cstddef>
-#include <exception>
+#include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <thread>
 #include <utility>
+#if __has_include(<bits/chrono.h>)
+#include <bits/chrono.h>  // libstdc++'s durations and clocks alone: <chrono> adds C++20's calendars and time zones
+#else
+#include <chrono>
+#endif
 
 #include "nabla/core/error.h"
-#include "nabla/core/parallel.h"
 #include "nabla/data/samplers.h"
 
 namespace nabla::data {
+
+namespace detail {
+/// The background thread of a DataLoader with workers >= 1, without the batch type (so that <thread>, <mutex> and
+/// <condition_variable> are compiled once, in the library): whenever the loader has taken the previous batch, it
+/// calls produce(ctx), which makes the next batch and stores it in the loader (false: the epoch is over). The
+/// thread runs its ops serially (SerialOpsGuard, core/parallel.h).
+class Prefetcher {
+ public:
+  using Produce = bool (*)(void* ctx);
+  /// Starts the thread.
+  Prefetcher(Produce produce, void* ctx);
+  /// Stops the thread after its current batch and joins it.
+  ~Prefetcher();
+  Prefetcher(const Prefetcher&) = delete;
+  Prefetcher& operator=(const Prefetcher&) = delete;
+  /// Waits for the next batch: true when produce() has stored one, false at the end of the epoch; rethrows what
+  /// produce() threw. timeout_ms < 0 waits as long as it takes; else nabla::Error after timeout_ms.
+  bool wait(int64_t timeout_ms);
+  /// The loader has moved the batch out: the thread may make the next one.
+  void taken();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+}  // namespace detail
 
 /// Options of a DataLoader (LibTorch's names and defaults).
 struct DataLoaderOptions {
@@ -112,11 +138,8 @@ class StatelessDataLoader {
     sampler_.reset();
     current_.reset();
     if (options_.workers() > 0) {
-      stop_ = false;
       ready_.reset();
-      error_ = nullptr;
-      exhausted_ = false;
-      worker_ = std::thread([this] { worker_loop(); });
+      prefetcher_ = std::make_unique<detail::Prefetcher>(&produce_into_ready, this);
     }
     advance();
     return Iterator(this);
@@ -124,16 +147,7 @@ class StatelessDataLoader {
   Iterator end() { return Iterator(); }
 
   /// Stops the background worker (if any); the next begin() starts a fresh epoch.
-  void join() {
-    if (worker_.joinable()) {
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stop_ = true;
-      }
-      cv_.notify_all();
-      worker_.join();
-    }
-  }
+  void join() { prefetcher_.reset(); }
   const DataLoaderOptions& options() const noexcept { return options_; }
 
  private:
@@ -145,35 +159,13 @@ class StatelessDataLoader {
     return dataset_.get_batch(std::move(*indices));
   }
 
-  // Worker thread: keeps one finished batch in ready_ until the consumer takes it.
-  void worker_loop() {
-    SerialOpsGuard serial;  // the batch is made on this thread alone (core/parallel.h)
-    while (true) {
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        cv_.wait(lock, [this] { return stop_ || !ready_.has_value(); });
-        if (stop_) return;
-      }
-      std::optional<BatchType> batch;
-      std::exception_ptr error;
-      try {
-        batch = produce();
-      } catch (...) {
-        error = std::current_exception();
-      }
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (error) {
-          error_ = error;
-        } else if (batch) {
-          ready_.emplace(std::move(*batch));
-        } else {
-          exhausted_ = true;
-        }
-      }
-      cv_.notify_all();
-      if (error || !batch) return;
-    }
+  // On the prefetcher's thread: the next batch into ready_, which the loader reads only after wait() said so.
+  static bool produce_into_ready(void* self) {
+    auto* loader = static_cast<StatelessDataLoader*>(self);
+    std::optional<BatchType> batch = loader->produce();
+    if (!batch) return false;
+    loader->ready_.emplace(std::move(*batch));
+    return true;
   }
 
   // Moves the next batch into current_ (or empties it at the end of the epoch).
@@ -183,25 +175,10 @@ class StatelessDataLoader {
       current_ = produce();
       return;
     }
-    std::unique_lock<std::mutex> lock(mutex_);
-    auto has_result = [this] { return ready_.has_value() || error_ || exhausted_; };
-    if (options_.timeout()) {
-      NABLA_CHECK(cv_.wait_for(lock, *options_.timeout(), has_result), "DataLoader: timed out after ",
-                  options_.timeout()->count(), " ms waiting for a batch; raise DataLoaderOptions().timeout(...)");
-    } else {
-      cv_.wait(lock, has_result);
-    }
-    if (ready_) {
+    if (prefetcher_->wait(options_.timeout() ? int64_t(options_.timeout()->count()) : -1)) {
       current_ = std::move(*ready_);
       ready_.reset();
-      lock.unlock();
-      cv_.notify_all();
-      return;
-    }
-    if (error_) {
-      std::exception_ptr e = error_;
-      error_ = nullptr;
-      std::rethrow_exception(e);
+      prefetcher_->taken();
     }
   }
 
@@ -209,14 +186,8 @@ class StatelessDataLoader {
   Sampler sampler_;
   DataLoaderOptions options_;
   std::optional<BatchType> current_;
-  // Shared with the worker thread, under mutex_.
-  std::thread worker_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::optional<BatchType> ready_;
-  std::exception_ptr error_;
-  bool exhausted_ = false;
-  bool stop_ = false;
+  std::optional<BatchType> ready_;  // written by the prefetcher's thread between taken() and wait()
+  std::unique_ptr<detail::Prefetcher> prefetcher_;
 };
 
 /// A loader over `dataset` that draws indices from `sampler`.

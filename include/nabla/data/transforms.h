@@ -1,10 +1,10 @@
 #pragma once
 // Transforms as in LibTorch's torch::data::transforms, applied with dataset.map(...): per-example
 // (Normalize, Lambda, TensorLambda) or per-batch (Stack, BatchLambda, Collate).
-#include <functional>
 #include <utility>
 #include <vector>
 
+#include "nabla/core/std_function.h"
 #include "nabla/core/tensor.h"
 #include "nabla/data/example.h"
 #include "nabla/ops/factory.h"

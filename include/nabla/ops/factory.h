@@ -1,10 +1,10 @@
 #pragma once
 // Factories and random numbers. manual_seed(s) gives PyTorch's numbers, on every run, whatever the thread count.
 #include <cstdint>
-#include <functional>
 #include <initializer_list>
 #include <vector>
 
+#include "nabla/core/std_function.h"
 #include "nabla/core/tensor.h"
 
 namespace nabla {

@@ -13,16 +13,10 @@ struct AdagradOptions : public OptimizerOptions {
   NABLA_OPTIM_ARG(double, eps) = 1e-10;
 
  public:
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdagradOptions>(*this); }
+  std::unique_ptr<OptimizerOptions> clone() const override;
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
-  std::vector<OptionField> fields() override {
-    return {{"lr", &lr_},
-            {"lr_decay", &lr_decay_},
-            {"eps", &eps_},
-            {"weight_decay", &weight_decay_},
-            {"initial_accumulator_value", &initial_accumulator_value_}};
-  }
+  std::vector<OptionField> fields() override;
 };
 
 struct AdagradParamState : public OptimizerParamState {
@@ -31,7 +25,7 @@ struct AdagradParamState : public OptimizerParamState {
 
  public:
   std::unique_ptr<OptimizerParamState> clone() const override;
-  std::vector<StateField> fields() override { return {{"step", &step_}, {"sum", &sum_}}; }
+  std::vector<StateField> fields() override;
 };
 
 class Adagrad : public Optimizer {

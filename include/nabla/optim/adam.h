@@ -18,12 +18,10 @@ struct AdamOptions : public OptimizerOptions {
   NABLA_OPTIM_ARG(bool, amsgrad) = false;
 
  public:
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdamOptions>(*this); }
+  std::unique_ptr<OptimizerOptions> clone() const override;
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
-  std::vector<OptionField> fields() override {
-    return {{"lr", &lr_}, {"betas", &betas_}, {"eps", &eps_}, {"weight_decay", &weight_decay_}, {"amsgrad", &amsgrad_}};
-  }
+  std::vector<OptionField> fields() override;
 };
 
 /// Shared by Adam and AdamW.
@@ -35,10 +33,7 @@ struct AdamParamState : public OptimizerParamState {
 
  public:
   std::unique_ptr<OptimizerParamState> clone() const override;
-  std::vector<StateField> fields() override {
-    return {
-        {"step", &step_}, {"exp_avg", &exp_avg_}, {"exp_avg_sq", &exp_avg_sq_}, {"max_exp_avg_sq", &max_exp_avg_sq_}};
-  }
+  std::vector<StateField> fields() override;
 };
 
 class Adam : public Optimizer {

@@ -15,12 +15,10 @@ struct AdamWOptions : public OptimizerOptions {
   NABLA_OPTIM_ARG(bool, amsgrad) = false;
 
  public:
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdamWOptions>(*this); }
+  std::unique_ptr<OptimizerOptions> clone() const override;
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
-  std::vector<OptionField> fields() override {
-    return {{"lr", &lr_}, {"betas", &betas_}, {"eps", &eps_}, {"weight_decay", &weight_decay_}, {"amsgrad", &amsgrad_}};
-  }
+  std::vector<OptionField> fields() override;
 };
 
 using AdamWParamState = AdamParamState;

@@ -1,6 +1,5 @@
 #pragma once
 // nabla::optim::Optimizer: parameter groups with their own options, per-parameter state, zero_grad and step.
-#include <functional>
 #include <memory>
 #include <tuple>
 #include <unordered_map>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "nabla/core/hooks.h"
+#include "nabla/core/std_function.h"
 #include "nabla/core/tensor.h"
 #include "nabla/nn/ordered_dict.h"
 
@@ -88,9 +88,7 @@ namespace detail {
 struct StepHookSet final : ::nabla::detail::HookRemover {
   HookList<OptimizerHook> pre;
   HookList<OptimizerHook> post;
-  void remove_hook(unsigned id) override {
-    if (!pre.remove(id)) post.remove(id);
-  }
+  void remove_hook(unsigned id) override;  // in the .cpp: HookList's members are instantiated there, once
 };
 }  // namespace detail
 

@@ -14,13 +14,10 @@ struct RMSpropOptions : public OptimizerOptions {
   NABLA_OPTIM_ARG(bool, centered) = false;
 
  public:
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<RMSpropOptions>(*this); }
+  std::unique_ptr<OptimizerOptions> clone() const override;
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
-  std::vector<OptionField> fields() override {
-    return {{"lr", &lr_},   {"momentum", &momentum_}, {"alpha", &alpha_},
-            {"eps", &eps_}, {"centered", &centered_}, {"weight_decay", &weight_decay_}};
-  }
+  std::vector<OptionField> fields() override;
 };
 
 struct RMSpropParamState : public OptimizerParamState {
@@ -31,12 +28,7 @@ struct RMSpropParamState : public OptimizerParamState {
 
  public:
   std::unique_ptr<OptimizerParamState> clone() const override;
-  std::vector<StateField> fields() override {
-    return {{"step", &step_},
-            {"square_avg", &square_avg_},
-            {"momentum_buffer", &momentum_buffer_},
-            {"grad_avg", &grad_avg_}};
-  }
+  std::vector<StateField> fields() override;
 };
 
 class RMSprop : public Optimizer {

@@ -13,16 +13,10 @@ struct SGDOptions : public OptimizerOptions {
   NABLA_OPTIM_ARG(bool, nesterov) = false;
 
  public:
-  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<SGDOptions>(*this); }
+  std::unique_ptr<OptimizerOptions> clone() const override;
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
-  std::vector<OptionField> fields() override {
-    return {{"lr", &lr_},
-            {"momentum", &momentum_},
-            {"dampening", &dampening_},
-            {"weight_decay", &weight_decay_},
-            {"nesterov", &nesterov_}};
-  }
+  std::vector<OptionField> fields() override;
 };
 
 struct SGDParamState : public OptimizerParamState {
@@ -30,7 +24,7 @@ struct SGDParamState : public OptimizerParamState {
 
  public:
   std::unique_ptr<OptimizerParamState> clone() const override;
-  std::vector<StateField> fields() override { return {{"momentum_buffer", &momentum_buffer_}}; }
+  std::vector<StateField> fields() override;
 };
 
 class SGD : public Optimizer {

@@ -35,12 +35,8 @@ class ModuleDictImpl : public Module {
   void insert(const std::string& name, H&& holder) {
     insert(name, holder.ptr());
   }
-  void update(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& modules) {
-    for (const auto& [k, m] : modules) insert(k, m);
-  }
-  void update(const OrderedDict<std::string, std::shared_ptr<Module>>& modules) {
-    for (const auto& item : modules) insert(item.key(), item.value());
-  }
+  void update(const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& modules);
+  void update(const OrderedDict<std::string, std::shared_ptr<Module>>& modules);
 
   /// By name; throws nabla::Error naming the key when absent.
   std::shared_ptr<Module> operator[](const std::string& name) const { return modules_[name]; }
