@@ -23,6 +23,8 @@ std::string demangle_type_name(const std::type_info& t) {
   return out;
 }
 
+void detail::add_arg_count(std::vector<int>& counts, int n) { counts.push_back(n); }
+
 // ---- IValue, SavedData ----
 
 IValue::IValue(std::string v) : tag_(Tag::String), s_(std::move(v)) {}

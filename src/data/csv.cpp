@@ -129,6 +129,11 @@ CSVOptions& CSVOptions::target_column(const std::string& name) {
   return *this;
 }
 
+CSVOptions& CSVOptions::feature_columns(const std::vector<std::string>& v) {
+  feature_columns_ = v;
+  return *this;
+}
+
 CSVOptions& CSVOptions::target_column(int64_t index) {
   target_column_ = Column{false, index, {}};
   return *this;

@@ -5,6 +5,8 @@
 #include "nabla/ops/shape.h"
 
 namespace nabla::data::datasets {
+
+template class Dataset<TensorDataset, Example<>>;
 namespace {
 Tensor stacked(const std::vector<Tensor>& tensors) {
   NABLA_CHECK(!tensors.empty(), "TensorDataset: the list of tensors is empty");

@@ -24,4 +24,24 @@ void ModuleDictImpl::update(const OrderedDict<std::string, std::shared_ptr<Modul
   for (const auto& item : modules) insert(item.key(), item.value());
 }
 
+std::shared_ptr<Module> ModuleDictImpl::pop(const std::string& name) {
+  std::shared_ptr<Module> m = modules_[name];
+  modules_.erase(name);
+  children_.erase(name);
+  return m;
+}
+
+void ModuleDictImpl::clear() {
+  for (const std::string& k : modules_.keys()) children_.erase(k);
+  modules_.clear();
+}
+
+std::vector<std::string> ModuleDictImpl::keys() const { return modules_.keys(); }
+
+std::vector<std::shared_ptr<Module>> ModuleDictImpl::values() const { return modules_.values(); }
+
+bool ModuleDictImpl::contains(const std::string& name) const { return modules_.contains(name); }
+
+std::shared_ptr<Module> ModuleDictImpl::operator[](const std::string& name) const { return modules_[name]; }
+
 }  // namespace nabla::nn

@@ -369,6 +369,8 @@ std::ostream& operator<<(std::ostream& os, const Module& module) {
   return os;
 }
 
+Module::~Module() = default;
+
 void detail::empty_module_holder() {
   NABLA_CHECK(false, "ModuleHolder: accessing an empty module holder; construct it first (e.g. nn::Linear(2, 3))");
   std::abort();  // not reached

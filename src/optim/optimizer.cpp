@@ -106,6 +106,8 @@ Tensor Optimizer::run_closure(const LossClosure& closure) {
   return closure();
 }
 
+Optimizer::~Optimizer() = default;
+
 namespace detail {
 void StepHookSet::remove_hook(unsigned id) {
   if (!pre.remove(id)) post.remove(id);

@@ -183,17 +183,20 @@ class CppNode final : public CustomNodeBase {
 };
 
 namespace detail {
+/// counts.push_back(n), compiled once in the library (in the template below it would be compiled in every file).
+void add_arg_count(std::vector<int>& counts, int n);
+
 template <typename A>
 void collect_tensor_arg(tensor_list& out, std::vector<int>& counts, const A& a) {
   using D = std::decay_t<A>;
   if constexpr (std::is_same_v<D, Tensor>) {
     out.push_back(a);
-    counts.push_back(1);
+    add_arg_count(counts, 1);
   } else if constexpr (std::is_same_v<D, tensor_list>) {
     out.insert(out.end(), a.begin(), a.end());
-    counts.push_back(int(a.size()));
+    add_arg_count(counts, int(a.size()));
   } else {
-    counts.push_back(0);
+    add_arg_count(counts, 0);
   }
 }
 }  // namespace detail

@@ -42,8 +42,11 @@ struct CSVOptions {
   NABLA_ARG(bool, header, true);
   /// The one character between cells.
   NABLA_ARG(char, delimiter, ',');
+
+ public:
   /// The feature columns by name, in this order; empty means every column but the target, in file order.
-  NABLA_ARG(std::vector<std::string>, feature_columns, {});
+  CSVOptions& feature_columns(const std::vector<std::string>& v);  // in csv.cpp: vector<string>'s copy, compiled once
+  const std::vector<std::string>& feature_columns() const { return feature_columns_; }
   /// kFloat32 or kFloat64: the dtype of features().
   NABLA_ARG(ScalarType, dtype, kFloat32);
   /// kFloat32, kFloat64, kInt32 or kInt64 (class labels): the dtype of targets(); unset means dtype().
@@ -51,6 +54,7 @@ struct CSVOptions {
 
  private:
   Column target_column_;
+  std::vector<std::string> feature_columns_;
 };
 
 /// A numeric table: example i is (features()[i] (F,), targets()[i] ()).

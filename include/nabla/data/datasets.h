@@ -58,13 +58,19 @@ class Dataset : public BatchDataset<Self, std::vector<SingleExample>> {
   using ExampleType = SingleExample;
   /// The example at `index` (0 <= index < size()).
   virtual ExampleType get(size_t index) = 0;
-  std::vector<ExampleType> get_batch(std::vector<size_t> indices) override {
-    std::vector<ExampleType> batch;
-    batch.reserve(indices.size());
-    for (size_t i : indices) batch.push_back(get(i));
-    return batch;
-  }
+  /// get(i) for every index, in order.
+  std::vector<ExampleType> get_batch(std::vector<size_t> indices) override;
 };
+
+// Defined outside the class, so not inline: the datasets nabla defines instantiate it once, in the library
+// (extern template below), not in every file that includes nabla.
+template <typename Self, typename SingleExample>
+std::vector<SingleExample> Dataset<Self, SingleExample>::get_batch(std::vector<size_t> indices) {
+  std::vector<ExampleType> batch;
+  batch.reserve(indices.size());
+  for (size_t i : indices) batch.push_back(get(i));
+  return batch;
+}
 
 /// `dataset` whose batches go through `transform.apply_batch`.
 template <typename SourceDataset, typename AppliedTransform>
@@ -107,6 +113,9 @@ MapDataset<DatasetType, TransformType> map(DatasetType dataset, TransformType tr
 }
 
 /// Rows of one tensor (targets undefined), or rows of `data` paired with rows of `targets`.
+extern template class Dataset<TensorDataset, Example<>>;  // instantiated in src/data/tensor_dataset.cpp
+extern template class Dataset<MNIST, Example<>>;          // instantiated in src/data/mnist.cpp
+
 class TensorDataset : public Dataset<TensorDataset, Example<>> {
  public:
   /// Examples are tensor[i]; their target is undefined.

@@ -154,7 +154,7 @@ class Module : public std::enable_shared_from_this<Module> {
   /// `name` overrides the class name used when printing.
   explicit Module(std::string name);
   Module();
-  virtual ~Module() = default;
+  virtual ~Module();  // in the .cpp: destroying the OrderedDicts is compiled once
   Module(const Module&) = default;
   Module& operator=(const Module&) = default;
   Module(Module&&) = default;

@@ -97,7 +97,7 @@ class Optimizer {
   Optimizer(const Optimizer&) = delete;
   Optimizer& operator=(const Optimizer&) = delete;
   Optimizer(Optimizer&&) = default;
-  virtual ~Optimizer() = default;
+  virtual ~Optimizer();  // in the .cpp: destroying the state map is compiled once
 
   /// Appends a group; a group without options gets a copy of the defaults.
   void add_param_group(const OptimizerParamGroup& param_group);

@@ -39,7 +39,7 @@ class ModuleDictImpl : public Module {
   void update(const OrderedDict<std::string, std::shared_ptr<Module>>& modules);
 
   /// By name; throws nabla::Error naming the key when absent.
-  std::shared_ptr<Module> operator[](const std::string& name) const { return modules_[name]; }
+  std::shared_ptr<Module> operator[](const std::string& name) const;
   /// The module under `name` as T; throws nabla::Error when absent or not a T.
   template <typename T>
   std::shared_ptr<T> at(const std::string& name) const {
@@ -47,20 +47,12 @@ class ModuleDictImpl : public Module {
     NABLA_CHECK(p, "ModuleDict::at: module '", name, "' (", modules_[name]->name(), ") is not of the requested type");
     return p;
   }
-  bool contains(const std::string& name) const { return modules_.contains(name); }
+  bool contains(const std::string& name) const;
   /// Removes and returns the module under `name`.
-  std::shared_ptr<Module> pop(const std::string& name) {
-    std::shared_ptr<Module> m = modules_[name];
-    modules_.erase(name);
-    children_.erase(name);
-    return m;
-  }
-  void clear() {
-    for (const std::string& k : modules_.keys()) children_.erase(k);
-    modules_.clear();
-  }
-  std::vector<std::string> keys() const { return modules_.keys(); }
-  std::vector<std::shared_ptr<Module>> values() const { return modules_.values(); }
+  std::shared_ptr<Module> pop(const std::string& name);
+  void clear();
+  std::vector<std::string> keys() const;
+  std::vector<std::shared_ptr<Module>> values() const;
   const std::vector<OrderedDict<std::string, std::shared_ptr<Module>>::Item>& items() const {
     return modules_.items();
   }
