@@ -47,8 +47,7 @@ const char* tag_want(int tag) {
 const char* IValue::tagKind() const { return tag_name(int(tag_)); }
 
 void IValue::wrong_kind(Tag want, const char* fn) const {
-  NABLA_CHECK(false, "IValue::", fn, ": the value holds ", tagKind(), ", not ", tag_want(int(want)));
-  std::abort();  // not reached: NABLA_CHECK(false, ...) throws
+  NABLA_FAIL("IValue::", fn, ": the value holds ", tagKind(), ", not ", tag_want(int(want)));
 }
 
 struct SavedData::Map {

@@ -372,8 +372,7 @@ std::ostream& operator<<(std::ostream& os, const Module& module) {
 Module::~Module() = default;
 
 void detail::empty_module_holder() {
-  NABLA_CHECK(false, "ModuleHolder: accessing an empty module holder; construct it first (e.g. nn::Linear(2, 3))");
-  std::abort();  // not reached
+  NABLA_FAIL("ModuleHolder: accessing an empty module holder; construct it first (e.g. nn::Linear(2, 3))");
 }
 
 void detail::ForwardHookSet::remove_hook(unsigned id) {
