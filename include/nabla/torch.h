@@ -9,11 +9,10 @@
 // <nabla/nabla.h> stays free of all of it; docs/libtorch-compat.md lists what a LibTorch program can use.
 
 // The standard headers that LibTorch programs in the style of its documentation use without including them (I/O,
-// strings and streams, math, containers, algorithms, std::function). The slow-to-compile rest, which <torch/torch.h>
-// also happens to bring in (<random>, <thread>, <mutex>, <chrono>, <atomic>, <deque>, <list>, <set>,
-// <unordered_set>), a program includes itself: each costs every file that includes this header up to a third of a
-// second (docs/benchmarks.md, "compile time").
-#include <algorithm>
+// strings and streams, math, containers, std::function, std::min and std::max). The slow-to-compile rest, which
+// <torch/torch.h> also happens to bring in (<algorithm>, <numeric>, the rest of <functional>, <random>, <thread>,
+// <mutex>, <chrono>, <atomic>, <deque>, <list>, <set>, <unordered_set>), a program includes itself: each costs every
+// file that includes this header a tenth to a third of a second (docs/benchmarks.md, "compile time").
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -23,14 +22,11 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
-#include <functional>
 #include <iomanip>
 #include <iostream>
-#include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
-#include <numeric>
 #include <optional>
 #include <ostream>
 #include <sstream>

@@ -14,6 +14,8 @@
 #include "nabla/ops/factory.h"
 
 namespace nabla::data::datasets {
+
+template class Dataset<CSV, Example<>>;
 namespace {
 
 namespace fs = std::filesystem;

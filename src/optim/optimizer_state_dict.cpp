@@ -22,6 +22,19 @@ struct Overload : Fs... {
 template <class... Fs>
 Overload(Fs...) -> Overload<Fs...>;
 
+// std::visit for the two field structs: calls fn with the one pointer that is set.
+template <class F>
+void visit_field(F&& fn, const OptionField& f) {
+  if (f.number) return fn(f.number);
+  if (f.flag) return fn(f.flag);
+  fn(f.pair);
+}
+template <class F>
+void visit_field(F&& fn, const StateField& f) {
+  if (f.count) return fn(f.count);
+  fn(f.tensor);
+}
+
 // "<prefix><n>.<rest>" -> (n, rest); false when the key has another form.
 bool split_key(const std::string& key, const std::string& prefix, int64_t& n, std::string& rest) {
   if (key.rfind(prefix, 0) != 0) return false;
@@ -36,7 +49,7 @@ bool split_key(const std::string& key, const std::string& prefix, int64_t& n, st
 
 std::vector<std::string> names_of(std::vector<StateField> fields) {
   std::vector<std::string> r;
-  for (const auto& f : fields) r.emplace_back(f.first);
+  for (const auto& f : fields) r.emplace_back(f.name);
   return r;
 }
 
@@ -50,8 +63,9 @@ OrderedDict<std::string, Tensor> Optimizer::state_dict() const {
     if (it == state_.end() || !it->second) continue;
     auto copy = it->second->clone();  // deep: the dict's tensors are the copy's
     const std::string prefix = "state." + std::to_string(i) + ".";
-    for (auto& [name, field] : copy->fields()) {
-      std::visit(
+    for (auto& field : copy->fields()) {
+      const std::string name = field.name;
+      visit_field(
           Overload{[&](int64_t* v) { sd.insert(prefix + name, scalar_tensor(*v, TensorOptions().dtype(kInt64))); },
                    [&](Tensor* t) {
                      if (t->defined()) sd.insert(prefix + name, *t);
@@ -67,8 +81,9 @@ OrderedDict<std::string, Tensor> Optimizer::state_dict() const {
     sd.insert(prefix + "params", tensor(indices, TensorOptions().dtype(kInt64)));
     auto options = param_groups_[g].options().clone();
     const auto f64 = TensorOptions().dtype(kFloat64);
-    for (auto& [name, field] : options->fields()) {
-      std::visit(Overload{[&](double* v) { sd.insert(prefix + name, scalar_tensor(*v, f64)); },
+    for (auto& field : options->fields()) {
+      const std::string name = field.name;
+      visit_field(Overload{[&](double* v) { sd.insert(prefix + name, scalar_tensor(*v, f64)); },
                           [&](bool* v) { sd.insert(prefix + name, scalar_tensor(*v ? 1.0 : 0.0, f64)); },
                           [&](std::tuple<double, double>* v) {
                             sd.insert(prefix + name, detail::doubles_tensor({std::get<0>(*v), std::get<1>(*v)}));
@@ -114,10 +129,11 @@ void Optimizer::load_state_dict(const OrderedDict<std::string, Tensor>& sd) {
       }
       used.insert(prefix + "params");
       auto o = param_groups_[g].options().clone();
-      for (auto& [name, field] : o->fields()) {
+      for (auto& field : o->fields()) {
+        const std::string name = field.name;
         const std::string key = prefix + name;
         const Tensor& t = detail::require(sd, key, kOp);
-        std::visit(Overload{[&](double* v) { *v = detail::read_double(t, key, kOp); },
+        visit_field(Overload{[&](double* v) { *v = detail::read_double(t, key, kOp); },
                             [&](bool* v) { *v = detail::read_bool(t, key, kOp); },
                             [&](std::tuple<double, double>* v) {
                               auto b = detail::read_doubles(t, key, 2, kOp);
@@ -145,11 +161,12 @@ void Optimizer::load_state_dict(const OrderedDict<std::string, Tensor>& sd) {
     auto& st = states[p->second];
     if (!st) st = make_param_state();
     bool known = false;
-    for (auto& [name, ref] : st->fields()) {
+    for (auto& ref : st->fields()) {
+      const std::string name = ref.name;
       if (field != name) continue;
       known = true;
       const Tensor& t = item.value();
-      std::visit(Overload{[&](int64_t* v) { *v = detail::read_count(t, item.key(), kOp); },
+      visit_field(Overload{[&](int64_t* v) { *v = detail::read_count(t, item.key(), kOp); },
                           [&](Tensor* v) {
                             NABLA_CHECK(t.defined(), kOp, ": '", item.key(), "' is an undefined tensor");
                             NABLA_CHECK(t.is_floating_point(), kOp, ": '", item.key(),

@@ -24,6 +24,7 @@ check() {  # check <public header> <standard headers it must not include...>
   echo "<$header>: checked $# standard headers"
 }
 check nabla/nabla.h thread condition_variable mutex chrono functional random algorithm future regex filesystem \
-  fstream iomanip stop_token semaphore deque list set unordered_set
-check nabla/torch.h thread condition_variable mutex chrono random future regex stop_token semaphore
+  fstream iomanip stop_token semaphore deque list set unordered_set sstream variant
+check nabla/torch.h thread condition_variable mutex chrono random future regex stop_token semaphore algorithm \
+  functional numeric
 exit $status

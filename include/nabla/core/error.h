@@ -1,6 +1,6 @@
 #pragma once
 // nabla::Error and the one check macro every user-facing failure goes through.
-#include <sstream>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,21 +14,36 @@ class Error : public std::runtime_error {
 };
 
 namespace detail {
+/// The stream concat() writes into: a std::ostringstream that lives in the library, so that <sstream> stays out of
+/// every file that includes nabla.h.
+class MessageStream {
+ public:
+  MessageStream();
+  ~MessageStream();
+  MessageStream(const MessageStream&) = delete;
+  MessageStream& operator=(const MessageStream&) = delete;
+  std::ostream& os() { return *os_; }
+  std::string str() const;
+
+ private:
+  std::ostream* os_;
+};
+
 template <typename T>
-void stream_one(std::ostringstream& os, const T& v) {
+void stream_one(std::ostream& os, const T& v) {
   os << v;
 }
 template <typename T>
-void stream_one(std::ostringstream& os, const std::vector<T>& v) {
+void stream_one(std::ostream& os, const std::vector<T>& v) {
   os << '[';
   for (size_t i = 0; i < v.size(); ++i) os << (i ? ", " : "") << v[i];
   os << ']';
 }
 template <typename... Args>
 std::string concat(const Args&... args) {
-  std::ostringstream os;
-  (stream_one(os, args), ...);
-  return os.str();
+  MessageStream m;
+  (stream_one(m.os(), args), ...);
+  return m.str();
 }
 }  // namespace detail
 }  // namespace nabla

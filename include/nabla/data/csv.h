@@ -57,6 +57,9 @@ struct CSVOptions {
   std::vector<std::string> feature_columns_;
 };
 
+class CSV;
+extern template class Dataset<CSV, Example<>>;  // instantiated in src/data/csv.cpp
+
 /// A numeric table: example i is (features()[i] (F,), targets()[i] ()).
 class CSV : public Dataset<CSV> {
  public:

@@ -1,7 +1,6 @@
 #pragma once
 // nabla::nn::functional: losses and layer functions with PyTorch's option structs.
 #include <string>
-#include <variant>
 
 #include "nabla/core/tensor.h"
 

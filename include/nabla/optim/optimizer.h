@@ -4,7 +4,6 @@
 #include <tuple>
 #include <unordered_map>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "nabla/core/hooks.h"
@@ -27,10 +26,25 @@
 
 namespace nabla::optim {
 
-/// A group option under its PyTorch name, for state_dict(): a double, a bool or a pair (betas).
-using OptionField = std::pair<const char*, std::variant<double*, bool*, std::tuple<double, double>*>>;
-/// A per-parameter state field under its PyTorch name, for state_dict(): a step count or a tensor.
-using StateField = std::pair<const char*, std::variant<int64_t*, Tensor*>>;
+/// A group option under its PyTorch name, for state_dict(): a double, a bool or a pair (betas); exactly one of the
+/// three pointers is set. (Not a std::variant: its templates would cost every file that includes nabla.h.)
+struct OptionField {
+  OptionField(const char* n, double* v) : name(n), number(v) {}
+  OptionField(const char* n, bool* v) : name(n), flag(v) {}
+  OptionField(const char* n, std::tuple<double, double>* v) : name(n), pair(v) {}
+  const char* name;
+  double* number = nullptr;
+  bool* flag = nullptr;
+  std::tuple<double, double>* pair = nullptr;
+};
+/// A per-parameter state field under its PyTorch name, for state_dict(): a step count or a tensor (one is set).
+struct StateField {
+  StateField(const char* n, int64_t* v) : name(n), count(v) {}
+  StateField(const char* n, Tensor* v) : name(n), tensor(v) {}
+  const char* name;
+  int64_t* count = nullptr;
+  Tensor* tensor = nullptr;
+};
 
 /// Base of every optimizer's options; a param group holds its own copy.
 class OptimizerOptions {
