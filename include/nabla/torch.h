@@ -9,10 +9,10 @@
 // <nabla/nabla.h> stays free of all of it; docs/libtorch-compat.md lists what a LibTorch program can use.
 
 // The standard headers that LibTorch programs in the style of its documentation use without including them (I/O,
-// strings and streams, math, containers, std::function, std::min and std::max). The slow-to-compile rest, which
-// <torch/torch.h> also happens to bring in (<algorithm>, <numeric>, the rest of <functional>, <random>, <thread>,
-// <mutex>, <chrono>, <atomic>, <deque>, <list>, <set>, <unordered_set>), a program includes itself: each costs every
-// file that includes this header a tenth to a third of a second (docs/benchmarks.md, "compile time").
+// strings and streams, math, <vector>, <map>, <array>, <tuple>, std::function, std::min and std::max). The
+// slow-to-compile rest, which <torch/torch.h> also happens to bring in (<algorithm>, <numeric>, <unordered_map>, the
+// rest of <functional>, <random>, <thread>, <mutex>, <chrono>, <atomic>, <deque>, <list>, <set>, <unordered_set>), a
+// program includes itself: each costs every file that includes this header 0.05 to 0.3 s (docs/benchmarks.md).
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -34,7 +34,6 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 

@@ -24,7 +24,7 @@ check() {  # check <public header> <standard headers it must not include...>
   echo "<$header>: checked $# standard headers"
 }
 check nabla/nabla.h thread condition_variable mutex chrono functional random algorithm future regex filesystem \
-  fstream iomanip stop_token semaphore deque list set unordered_set sstream variant
+  fstream iomanip stop_token semaphore deque list set unordered_set sstream variant unordered_map
 check nabla/torch.h thread condition_variable mutex chrono random future regex stop_token semaphore algorithm \
-  functional numeric
+  functional numeric unordered_map
 exit $status

@@ -2,7 +2,7 @@
 // nabla::optim::Optimizer: parameter groups with their own options, per-parameter state, zero_grad and step.
 #include <memory>
 #include <tuple>
-#include <unordered_map>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -65,6 +65,9 @@ class OptimizerParamState {
   /// Every field, by PyTorch's name (an undefined tensor is a buffer not created yet).
   virtual std::vector<StateField> fields() = 0;
 };
+
+/// Optimizer::state(): each parameter's state, keyed by its TensorImpl.
+using ParamStateMap = std::map<void*, std::unique_ptr<OptimizerParamState>>;
 
 /// A list of parameters and, optionally, options that override the optimizer's defaults.
 class OptimizerParamGroup {
@@ -130,9 +133,10 @@ class Optimizer {
   const std::vector<Tensor>& parameters() const noexcept { return all_params_; }
   std::vector<OptimizerParamGroup>& param_groups() noexcept { return param_groups_; }
   const std::vector<OptimizerParamGroup>& param_groups() const noexcept { return param_groups_; }
-  /// Per-parameter state keyed by the parameter's TensorImpl.
-  std::unordered_map<void*, std::unique_ptr<OptimizerParamState>>& state() noexcept { return state_; }
-  const std::unordered_map<void*, std::unique_ptr<OptimizerParamState>>& state() const noexcept { return state_; }
+  /// Per-parameter state keyed by the parameter's TensorImpl (LibTorch's is a hash map with the same find, at,
+  /// count, operator[], erase, size and iteration; a std::map here keeps <unordered_map>'s compile time out).
+  ParamStateMap& state() noexcept { return state_; }
+  const ParamStateMap& state() const noexcept { return state_; }
   OptimizerOptions& defaults() noexcept { return *defaults_; }
   const OptimizerOptions& defaults() const noexcept { return *defaults_; }
   /// Number of parameters over all groups.
@@ -166,7 +170,7 @@ class Optimizer {
   }
 
   std::vector<OptimizerParamGroup> param_groups_;
-  std::unordered_map<void*, std::unique_ptr<OptimizerParamState>> state_;
+  ParamStateMap state_;
   std::unique_ptr<OptimizerOptions> defaults_;
   std::vector<Tensor> all_params_;
 
