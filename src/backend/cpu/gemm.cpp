@@ -32,6 +32,8 @@ constexpr int64_t kNaiveParallelWork = int64_t(1) << 22;  // M*N*K (about a mill
 // M*N*K above which a BLAS GEMM is split across the thread pool (OpenBLAS is its serial build): about 10 us of work
 // on one core, several times the cost of handing a task to a worker.
 constexpr int64_t kBlasSplitWork = int64_t(1) << 19;
+// Rows per part below which a split GEMM splits C by columns instead (see gemm()).
+constexpr int64_t kMinSplitRows = 64;
 
 /// [begin, end) of part p of n split into `parts` pieces whose boundaries are multiples of `align`.
 std::pair<int64_t, int64_t> part_range(int64_t n, int64_t parts, int64_t p, int64_t align) {
@@ -126,9 +128,13 @@ void gemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, T alpha, co
       };
       const int64_t threads = nabla::detail::in_parallel_region() ? 1 : nabla::detail::pool_threads();
       if (threads == 1 || M * N * K < kBlasSplitWork) return block(0, M, 0, N);
-      // Split the longer side of C in as many parts as threads; each part is an independent GEMM over the whole K,
-      // with the same leading dimensions as the unsplit call.
-      const bool by_cols = N >= M;
+      // Split C in as many parts as threads; each part is an independent GEMM over the whole K, with the same
+      // leading dimensions as the unsplit call. By rows when each part gets at least kMinSplitRows of them, else by
+      // columns. Column parts of a row-major C share every row: two threads writing the two halves of each row of a
+      // 256x784 weight gradient took 170-180 us against 130 us for row halves (separate blocks of C), and an MLP
+      // step's backward did not scale with two threads; row parts of a 64-row C each pack all of B instead, which
+      // costs more than the shared rows (docs/benchmarks.md, "GEMM split").
+      const bool by_cols = M < kMinSplitRows * threads;
       const int64_t parts = std::min(threads, ((by_cols ? N : M) + 15) / 16);
       auto part = [&](int64_t p) {
         const auto [lo, hi] = part_range(by_cols ? N : M, parts, p, 16);
