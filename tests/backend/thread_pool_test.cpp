@@ -115,6 +115,29 @@ TEST(ThreadPool, SplitGemmsAreRepeatableBitForBit) {
   EXPECT_TRUE(allclose(dw, dw1, 1e-5, 1e-4));
 }
 
+// GEMMs on both sides of the split rule (by rows from 64 rows per part, by columns below) and with uneven parts: the
+// two-thread product of every transpose combination matches a double-precision reference within float rounding.
+TEST(ThreadPool, SplitGemmsByRowsAndByColumnsMatchTheReference) {
+  manual_seed(1);
+  ThreadCount two(2);
+  for (int64_t M : {64, 127, 128, 200, 256}) {
+    for (int64_t N : {48, 784}) {
+      const int64_t K = 64;
+      for (bool ta : {false, true}) {
+        for (bool tb : {false, true}) {
+          const Tensor a = ta ? randn({K, M}).t() : randn({M, K});
+          const Tensor b = tb ? randn({N, K}).t() : randn({K, N});
+          const Tensor c = mm(a, b);
+          const Tensor ref = mm(a.to(kFloat64), b.to(kFloat64));
+          EXPECT_TRUE(allclose(c.to(kFloat64), ref, 1e-5, 1e-4))
+              << "M " << M << " N " << N << " transA " << ta << " transB " << tb << ": max error "
+              << (c.to(kFloat64) - ref).abs().max().item<double>();
+        }
+      }
+    }
+  }
+}
+
 // The judgement of the helpers, driven with made-up times: windows where they pay keep the loops parallel; one
 // where they do not begins a serial spell of kMinBackoffNs; failing probes double it up to kMaxBackoffNs; a window
 // where they pay brings it back to kMinBackoffNs; fewer loops or less time than a window decide nothing.
