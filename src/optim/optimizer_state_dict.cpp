@@ -3,7 +3,6 @@
 #include <map>
 #include <set>
 #include <string>
-#include <variant>
 
 #include "nabla/autograd/grad_mode.h"
 #include "nabla/ops/factory.h"
@@ -84,11 +83,11 @@ OrderedDict<std::string, Tensor> Optimizer::state_dict() const {
     for (auto& field : options->fields()) {
       const std::string name = field.name;
       visit_field(Overload{[&](double* v) { sd.insert(prefix + name, scalar_tensor(*v, f64)); },
-                          [&](bool* v) { sd.insert(prefix + name, scalar_tensor(*v ? 1.0 : 0.0, f64)); },
-                          [&](std::tuple<double, double>* v) {
-                            sd.insert(prefix + name, detail::doubles_tensor({std::get<0>(*v), std::get<1>(*v)}));
-                          }},
-                 field);
+                           [&](bool* v) { sd.insert(prefix + name, scalar_tensor(*v ? 1.0 : 0.0, f64)); },
+                           [&](std::tuple<double, double>* v) {
+                             sd.insert(prefix + name, detail::doubles_tensor({std::get<0>(*v), std::get<1>(*v)}));
+                           }},
+                  field);
     }
   }
   return sd;
@@ -134,12 +133,12 @@ void Optimizer::load_state_dict(const OrderedDict<std::string, Tensor>& sd) {
         const std::string key = prefix + name;
         const Tensor& t = detail::require(sd, key, kOp);
         visit_field(Overload{[&](double* v) { *v = detail::read_double(t, key, kOp); },
-                            [&](bool* v) { *v = detail::read_bool(t, key, kOp); },
-                            [&](std::tuple<double, double>* v) {
-                              auto b = detail::read_doubles(t, key, 2, kOp);
-                              *v = {b[0], b[1]};
-                            }},
-                   field);
+                             [&](bool* v) { *v = detail::read_bool(t, key, kOp); },
+                             [&](std::tuple<double, double>* v) {
+                               auto b = detail::read_doubles(t, key, 2, kOp);
+                               *v = {b[0], b[1]};
+                             }},
+                    field);
         used.insert(key);
       }
       options.push_back(std::move(o));
@@ -167,17 +166,17 @@ void Optimizer::load_state_dict(const OrderedDict<std::string, Tensor>& sd) {
       known = true;
       const Tensor& t = item.value();
       visit_field(Overload{[&](int64_t* v) { *v = detail::read_count(t, item.key(), kOp); },
-                          [&](Tensor* v) {
-                            NABLA_CHECK(t.defined(), kOp, ": '", item.key(), "' is an undefined tensor");
-                            NABLA_CHECK(t.is_floating_point(), kOp, ": '", item.key(),
-                                        "' must be a floating-point tensor, got ", t.dtype());
-                            NABLA_CHECK(t.sizes() == param.sizes(), kOp, ": '", item.key(), "' has shape ",
-                                        t.sizes().vec(), " but parameter ", p->second, " has shape ",
-                                        param.sizes().vec(), "; was it saved from another model?");
-                            Tensor c = t.to(param.device(), param.scalar_type());
-                            *v = c.is_same(t) ? c.clone() : c.contiguous();
-                          }},
-                 ref);
+                           [&](Tensor* v) {
+                             NABLA_CHECK(t.defined(), kOp, ": '", item.key(), "' is an undefined tensor");
+                             NABLA_CHECK(t.is_floating_point(), kOp, ": '", item.key(),
+                                         "' must be a floating-point tensor, got ", t.dtype());
+                             NABLA_CHECK(t.sizes() == param.sizes(), kOp, ": '", item.key(), "' has shape ",
+                                         t.sizes().vec(), " but parameter ", p->second, " has shape ",
+                                         param.sizes().vec(), "; was it saved from another model?");
+                             Tensor c = t.to(param.device(), param.scalar_type());
+                             *v = c.is_same(t) ? c.clone() : c.contiguous();
+                           }},
+                  ref);
     }
     NABLA_CHECK(known, kOp, ": unknown key '", item.key(), "'; this optimizer's state fields are ",
                 names_of(st->fields()));

@@ -207,7 +207,7 @@ TEST(ThreadPool, SerialSpellRunsTasksOnTheCallerWithTheSameBits) {
   const Tensor conv_alone = nn::functional::conv2d(x, w), prod_alone = mm(a, b.t());
   EXPECT_EQ(std::memcmp(conv_alone.data_ptr(), conv.data_ptr(), size_t(conv.numel()) * 4), 0);
   EXPECT_EQ(std::memcmp(prod_alone.data_ptr(), prod.data_ptr(), size_t(prod.numel()) * 4), 0);
-  set_num_threads(2);  // trusts the helpers again
+  set_num_threads(2);                // trusts the helpers again
   detail::run_tasks(2, long_tasks);  // each task sleeps 20 ms: the helper takes the second
   EXPECT_EQ(on_helpers.load(), 1);
 }

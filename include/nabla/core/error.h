@@ -49,11 +49,11 @@ std::string concat(const Args&... args) {
 }  // namespace nabla
 
 /// NABLA_CHECK(cond, "op: message ", value, ...) throws nabla::Error with the concatenated message.
-#define NABLA_CHECK(cond, ...)                                  \
-  do {                                                          \
-    if (!(cond)) [[unlikely]] {                                 \
+#define NABLA_CHECK(cond, ...)                                    \
+  do {                                                            \
+    if (!(cond)) [[unlikely]] {                                   \
       throw ::nabla::Error(::nabla::detail::concat(__VA_ARGS__)); \
-    }                                                           \
+    }                                                             \
   } while (0)
 
 /// Unconditional failure with the same message formatting.

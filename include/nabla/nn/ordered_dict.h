@@ -1,9 +1,10 @@
 #pragma once
-// nabla::OrderedDict: insertion-ordered string-keyed map, as LibTorch's torch::OrderedDict (named_parameters, state_dict).
+// nabla::OrderedDict: insertion-ordered string-keyed map, as LibTorch's torch::OrderedDict (named_parameters,
+// state_dict).
 #include <cstddef>
 #include <initializer_list>
-#include <string>
 #include <map>
+#include <string>
 #include <utility>
 #include <vector>
 

@@ -1,8 +1,8 @@
 #pragma once
 // nabla::optim::Optimizer: parameter groups with their own options, per-parameter state, zero_grad and step.
+#include <map>
 #include <memory>
 #include <tuple>
-#include <map>
 #include <utility>
 #include <vector>
 
