@@ -1,9 +1,14 @@
-// Python-style indexing (core/indexing.h): x.index({...}) composes select, slice, unsqueeze and index_select, so its
-// gradient is theirs; x.index_put_({...}, v) writes through the same views (copy_ / fill_), or with where() for a bool
-// mask. A bool mask index reads the mask on the host to size its result (as PyTorch's nonzero does).
+// Python-style indexing (core/indexing.h): x.index({...}) composes select, slice, unsqueeze, permute, reshape and
+// index_select, so its gradient is theirs; x.index_put_({...}, v) writes through the same views (copy_ / fill_), or
+// with where() for a bool mask. A bool mask index reads the mask on the host to size its result (as PyTorch's nonzero
+// does). Several tensor indices (PyTorch's advanced indexing) are broadcast together to one shape B: the result holds
+// view[..., i1[b], ..., ik[b], ...] for each b, with B's dims where the indexed dims were when those are next to each
+// other, else in front; a bool mask counts as one int index per dim it covers (its true positions).
 #include "nabla/core/indexing.h"
 
+#include <algorithm>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "nabla/autograd/grad_mode.h"
@@ -25,19 +30,23 @@ namespace {
 using indexing::TensorIndex;
 using Kind = TensorIndex::Kind;
 
-// The views of the basic indices, and the tensor index (if any) with the dim it applies to in the view.
+// The views of the basic indices, and the tensor indices with the dims of the view they apply to.
 struct Indexed {
   Tensor view;
-  Tensor tensor;  // undefined: none
-  int64_t tensor_dim = 0;
+  std::vector<Tensor> tensors;
+  std::vector<int64_t> dims;
 };
 
 // How many dims of the indexed tensor an index consumes.
 int64_t consumed(const TensorIndex& i) {
   switch (i.kind()) {
-    case Kind::Integer: case Kind::Slice: return 1;
-    case Kind::Tensor: return i.tensor().dtype() == kBool ? i.tensor().dim() : 1;
-    default: return 0;
+    case Kind::Integer:
+    case Kind::Slice:
+      return 1;
+    case Kind::Tensor:
+      return i.tensor().dtype() == kBool ? i.tensor().dim() : 1;
+    default:
+      return 0;
   }
 }
 
@@ -51,7 +60,7 @@ Indexed apply_basic(const Tensor& self, const TensorIndex* begin, const TensorIn
   NABLA_CHECK(ellipses <= 1, op, ": an index can only have a single ellipsis ('...')");
   NABLA_CHECK(named <= self.dim(), op, ": too many indices for a tensor of dimension ", self.dim(), " (", named,
               " given)");
-  Indexed r{self, Tensor(), 0};
+  Indexed r{self, {}, {}};
   int64_t d = 0;
   for (const TensorIndex* i = begin; i != end; ++i) {
     switch (i->kind()) {
@@ -80,10 +89,9 @@ Indexed apply_basic(const Tensor& self, const TensorIndex* begin, const TensorIn
         break;
       }
       case Kind::Tensor:
-        NABLA_CHECK(!r.tensor.defined(), op, ": indexing with more than one tensor is not supported yet; index one ",
-                    "dim at a time");
-        r.tensor = i->tensor();
-        r.tensor_dim = d;
+        NABLA_CHECK(i->tensor().defined(), op, ": a tensor index is undefined");
+        r.tensors.push_back(i->tensor());
+        r.dims.push_back(d);
         d += consumed(*i);
         break;
     }
@@ -117,11 +125,109 @@ std::pair<Tensor, Tensor> merge_masked(const Tensor& view, const Tensor& mask, i
   return {view.reshape(shape), mask_positions(mask)};
 }
 
+// Several tensor indices as int64 indices, one per indexed dim of the view: a bool mask at dim d becomes the
+// coordinates of its true positions along each of the dims it covers.
+void split_masks(const Tensor& view, Indexed& r, const char* op) {
+  std::vector<Tensor> tensors;
+  std::vector<int64_t> dims;
+  for (size_t j = 0; j < r.tensors.size(); ++j) {
+    const Tensor& t = r.tensors[j];
+    const int64_t d = r.dims[j];
+    if (t.dtype() != kBool) {
+      NABLA_CHECK(t.dtype() == kInt64 || t.dtype() == kInt32, op, ": tensors used as indices must be int64, int32 ",
+                  "or bool, got ", t.dtype());
+      tensors.push_back(t.to(kInt64));
+      dims.push_back(d);
+      continue;
+    }
+    check_mask_shape(view, t, d, op);
+    const Tensor m = t.contiguous();
+    const bool* p = m.data_ptr<bool>();
+    std::vector<std::vector<int64_t>> coords(size_t(t.dim()));
+    for (int64_t flat = 0; flat < m.numel(); ++flat) {
+      if (!p[flat]) continue;
+      for (int64_t k = t.dim() - 1, rest = flat; k >= 0; --k) {
+        coords[size_t(k)].push_back(rest % t.size(k));
+        rest /= t.size(k);
+      }
+    }
+    for (int64_t k = 0; k < t.dim(); ++k) {
+      tensors.push_back(tensor(coords[size_t(k)], TensorOptions().dtype(kInt64)));
+      dims.push_back(d + k);
+    }
+  }
+  NABLA_CHECK(!tensors.empty(), op, ": the tensor indices select no dim (0-dim masks); index with one at a time");
+  r.tensors = std::move(tensors);
+  r.dims = std::move(dims);
+}
+
+// The broadcast shape B of the int64 indices, and their linear index into the indexed dims of the view (taken in
+// order, row-major), after a bounds check of each.
+std::pair<std::vector<int64_t>, Tensor> linear_index(const Tensor& view, const Indexed& r, const char* op) {
+  const std::string what = std::string(op) + ": the index tensors cannot be broadcast together";
+  std::vector<int64_t> shape = r.tensors[0].sizes().vec();
+  for (size_t j = 1; j < r.tensors.size(); ++j) shape = broadcast_shapes(shape, r.tensors[j].sizes(), what.c_str());
+  Tensor lin;
+  for (size_t j = 0; j < r.tensors.size(); ++j) {
+    const Tensor& t = r.tensors[j];
+    const int64_t size = view.size(r.dims[j]);
+    if (t.numel() > 0) {
+      const int64_t lo = t.min().item<int64_t>(), hi = t.max().item<int64_t>();
+      NABLA_CHECK(lo >= -size && hi < size, op, ": index ", lo < -size ? lo : hi, " is out of bounds for dimension ",
+                  r.dims[j], " with size ", size);
+    }
+    const Tensor wrapped = t + t.lt(0).to(kInt64) * size;
+    lin = j == 0 ? wrapped : lin * size + wrapped;
+  }
+  return {shape, lin.expand(shape)};
+}
+
+// True when the indexed dims are consecutive (then B's dims take their place, else they go in front).
+bool adjacent(const std::vector<int64_t>& dims) {
+  for (size_t j = 1; j < dims.size(); ++j)
+    if (dims[j] != dims[j - 1] + 1) return false;
+  return true;
+}
+
+// The view with its indexed dims first, in order, then the others: (indexed..., rest...), and the permutation.
+std::vector<int64_t> indexed_first(int64_t ndim, const std::vector<int64_t>& dims) {
+  std::vector<int64_t> perm(dims.begin(), dims.end());
+  for (int64_t k = 0; k < ndim; ++k)
+    if (std::find(dims.begin(), dims.end(), k) == dims.end()) perm.push_back(k);
+  return perm;
+}
+
+// PyTorch's advanced indexing with two or more tensor indices (see the top of the file).
+Tensor advanced_index(Indexed r) {
+  split_masks(r.view, r, "index");
+  auto [bshape, lin] = linear_index(r.view, r, "index");
+  const int64_t nd = r.view.dim(), k = int64_t(r.dims.size());
+  const Tensor moved = r.view.permute(indexed_first(nd, r.dims));
+  std::vector<int64_t> flat{-1};
+  flat.insert(flat.end(), moved.sizes().begin() + k, moved.sizes().end());
+  int64_t indexed = 1;
+  for (int64_t j = 0; j < k; ++j) indexed *= moved.size(j);
+  flat[0] = indexed;
+  Tensor out = moved.reshape(flat).index_select(0, lin.reshape({-1}));
+  std::vector<int64_t> shape = bshape;
+  shape.insert(shape.end(), moved.sizes().begin() + k, moved.sizes().end());
+  out = out.reshape(shape);
+  const int64_t first = r.dims[0], nb = int64_t(bshape.size());
+  if (!adjacent(r.dims) || first == 0) return out;
+  // B's dims back where the indexed dims were: (before..., B..., after...).
+  std::vector<int64_t> perm;
+  for (int64_t j = 0; j < first; ++j) perm.push_back(nb + j);
+  for (int64_t j = 0; j < nb; ++j) perm.push_back(j);
+  for (int64_t j = nb + first; j < out.dim(); ++j) perm.push_back(j);
+  return out.permute(perm);
+}
+
 Tensor index_impl(const Tensor& self, const TensorIndex* begin, const TensorIndex* end) {
   Indexed r = apply_basic(self, begin, end, "index");
-  if (!r.tensor.defined()) return r.view;
-  const Tensor& t = r.tensor;
-  const int64_t d = r.tensor_dim;
+  if (r.tensors.empty()) return r.view;
+  if (r.tensors.size() > 1) return advanced_index(std::move(r));
+  const Tensor& t = r.tensors[0];
+  const int64_t d = r.dims[0];
   if (t.dtype() == kBool) {
     auto [merged, pos] = merge_masked(r.view, t, d, "index");
     return merged.index_select(d, pos);
@@ -136,15 +242,62 @@ Tensor index_impl(const Tensor& self, const TensorIndex* begin, const TensorInde
   return picked.reshape(shape);
 }
 
+// index_put_ with two or more tensor indices: the value broadcast to what index() would return, written entry by
+// entry of B (the last write wins where indices repeat, as on PyTorch's CPU without accumulate).
+Tensor& advanced_index_put(Tensor& self, Indexed r, const Tensor& value) {
+  split_masks(r.view, r, "index_put_");
+  auto [bshape, lin] = linear_index(r.view, r, "index_put_");
+  const int64_t k = int64_t(r.dims.size()), nb = int64_t(bshape.size());
+  // The shape index() would return, and the value in "B first" layout: (B..., rest...).
+  const Tensor moved = r.view.permute(indexed_first(r.view.dim(), r.dims));
+  std::vector<int64_t> front = bshape;
+  front.insert(front.end(), moved.sizes().begin() + k, moved.sizes().end());
+  Tensor v;
+  const int64_t first = r.dims[0];
+  if (adjacent(r.dims) && first > 0) {
+    std::vector<int64_t> in_place(moved.sizes().begin() + k, moved.sizes().begin() + k + first);
+    in_place.insert(in_place.end(), bshape.begin(), bshape.end());
+    in_place.insert(in_place.end(), moved.sizes().begin() + k + first, moved.sizes().end());
+    std::vector<int64_t> perm;  // (before..., B..., after...) -> (B..., before..., after...)
+    for (int64_t j = 0; j < nb; ++j) perm.push_back(first + j);
+    for (int64_t j = 0; j < first; ++j) perm.push_back(j);
+    for (int64_t j = first + nb; j < int64_t(in_place.size()); ++j) perm.push_back(j);
+    v = value.expand(in_place).permute(perm);
+  } else {
+    v = value.expand(front);
+  }
+  std::vector<int64_t> vflat{-1};
+  vflat.insert(vflat.end(), moved.sizes().begin() + k, moved.sizes().end());
+  v = v.reshape(vflat).to(self.dtype());
+  const Tensor flat_lin = lin.reshape({-1}).contiguous();
+  const int64_t* p = flat_lin.data_ptr<int64_t>();
+  std::vector<int64_t> sizes(static_cast<size_t>(k));
+  for (int64_t j = 0; j < k; ++j) sizes[size_t(j)] = moved.size(j);
+  for (int64_t b = 0; b < flat_lin.numel(); ++b) {
+    // The linear index back to one coordinate per indexed dim, selected from the last dim down (no shifts).
+    Tensor target = moved;
+    int64_t rest = p[b];
+    std::vector<int64_t> coord(static_cast<size_t>(k));
+    for (int64_t j = k - 1; j >= 0; --j) {
+      coord[size_t(j)] = rest % sizes[size_t(j)];
+      rest /= sizes[size_t(j)];
+    }
+    for (int64_t j = k - 1; j >= 0; --j) target = target.select(j, coord[size_t(j)]);
+    target.copy_(v.select(0, b));
+  }
+  return self;
+}
+
 Tensor& index_put_impl(Tensor& self, const TensorIndex* begin, const TensorIndex* end, const Tensor& value) {
   NABLA_CHECK(value.defined(), "index_put_: the value tensor is undefined");
   Indexed r = apply_basic(self, begin, end, "index_put_");
-  if (!r.tensor.defined()) {
+  if (r.tensors.empty()) {
     r.view.copy_(value);
     return self;
   }
-  const Tensor& t = r.tensor;
-  const int64_t d = r.tensor_dim;
+  if (r.tensors.size() > 1) return advanced_index_put(self, std::move(r), value);
+  const Tensor& t = r.tensors[0];
+  const int64_t d = r.dims[0];
   if (t.dtype() == kBool) {
     // Where the mask (broadcast over the dims after it) is true, the value; elsewhere what is there.
     NABLA_CHECK(value.numel() == 1 || t.dim() == r.view.dim(), "index_put_: with a mask over part of the dims, the ",
@@ -169,8 +322,8 @@ Tensor& index_put_impl(Tensor& self, const TensorIndex* begin, const TensorIndex
   const Tensor v = value.expand(out_shape);
   const int64_t* idx = flat.data_ptr<int64_t>();
   for (int64_t k = 0; k < n; ++k) {
-    NABLA_CHECK(idx[k] >= -size && idx[k] < size, "index_put_: index ", idx[k], " is out of bounds for dimension ",
-                d, " with size ", size);
+    NABLA_CHECK(idx[k] >= -size && idx[k] < size, "index_put_: index ", idx[k], " is out of bounds for dimension ", d,
+                " with size ", size);
     r.view.select(d, idx[k]).copy_(v.select(d, k));
   }
   return self;

@@ -2,8 +2,9 @@
 // LibTorch's tensor indexing (torch::indexing): x.index({Slice(), 0}), x.index({"...", None, Slice(1, None, 2)}),
 // x.index({idx}) with an int64 index tensor or a bool mask, and x.index_put_({...}, value). The rules are Python's
 // x[...]: an integer selects (drops the dim), a Slice keeps it, None inserts a dim of size 1, Ellipsis stands for the
-// dims not named, a tensor index gathers along its dim (one tensor index; a bool mask over the leading dims selects
-// the elements where it is true).
+// dims not named, a tensor index gathers along its dim, and a bool mask selects the elements where it is true.
+// Several tensor indices are PyTorch's advanced indexing: x.index({rows, cols}) takes x[rows[b], cols[b]] for each b of
+// their broadcast shape B, whose dims go where the indexed dims were when those are next to each other, else first.
 #include <cstdint>
 #include <optional>
 #include <string>
