@@ -161,65 +161,69 @@ void split_masks(const Tensor& view, Indexed& r, const char* op) {
   r.dims = std::move(dims);
 }
 
-// The broadcast shape B of the int64 indices, and their linear index into the indexed dims of the view (taken in
-// order, row-major), after a bounds check of each.
-std::pair<std::vector<int64_t>, Tensor> linear_index(const Tensor& view, const Indexed& r, const char* op) {
+// Two or more tensor indices, ready to apply: each bounds-checked, wrapped (negative counts from the end) and broadcast
+// to their common shape B; the view with the indexed dims moved first, (indexed..., rest...); and where B's dims go in
+// index()'s result: in place of the indexed dims when those are next to each other, else in front.
+struct Advanced {
+  std::vector<Tensor> wrapped;  // one int64 index per indexed dim, each of shape B
+  std::vector<int64_t> bshape;  // B
+  Tensor moved;                 // (indexed..., rest...)
+  int64_t b_pos = 0;            // the position of B's first dim in index()'s result
+};
+
+Advanced prepare_advanced(Indexed& r, const char* op) {
+  split_masks(r.view, r, op);
+  Advanced a;
   const std::string what = std::string(op) + ": the index tensors cannot be broadcast together";
-  std::vector<int64_t> shape = r.tensors[0].sizes().vec();
-  for (size_t j = 1; j < r.tensors.size(); ++j) shape = broadcast_shapes(shape, r.tensors[j].sizes(), what.c_str());
-  Tensor lin;
+  a.bshape = r.tensors[0].sizes().vec();
+  for (size_t j = 1; j < r.tensors.size(); ++j)
+    a.bshape = broadcast_shapes(a.bshape, r.tensors[j].sizes(), what.c_str());
   for (size_t j = 0; j < r.tensors.size(); ++j) {
     const Tensor& t = r.tensors[j];
-    const int64_t size = view.size(r.dims[j]);
+    const int64_t size = r.view.size(r.dims[j]);
     if (t.numel() > 0) {
       const int64_t lo = t.min().item<int64_t>(), hi = t.max().item<int64_t>();
       NABLA_CHECK(lo >= -size && hi < size, op, ": index ", lo < -size ? lo : hi, " is out of bounds for dimension ",
                   r.dims[j], " with size ", size);
     }
-    const Tensor wrapped = t + t.lt(0).to(kInt64) * size;
-    lin = j == 0 ? wrapped : lin * size + wrapped;
+    a.wrapped.push_back((t + t.lt(0).to(kInt64) * size).expand(a.bshape));
   }
-  return {shape, lin.expand(shape)};
+  std::vector<int64_t> perm(r.dims.begin(), r.dims.end());
+  for (int64_t k = 0; k < r.view.dim(); ++k)
+    if (std::find(r.dims.begin(), r.dims.end(), k) == r.dims.end()) perm.push_back(k);
+  a.moved = r.view.permute(perm);
+  bool adjacent = true;
+  for (size_t j = 1; j < r.dims.size(); ++j) adjacent = adjacent && r.dims[j] == r.dims[j - 1] + 1;
+  a.b_pos = adjacent ? r.dims[0] : 0;
+  return a;
 }
 
-// True when the indexed dims are consecutive (then B's dims take their place, else they go in front).
-bool adjacent(const std::vector<int64_t>& dims) {
-  for (size_t j = 1; j < dims.size(); ++j)
-    if (dims[j] != dims[j - 1] + 1) return false;
-  return true;
-}
-
-// The view with its indexed dims first, in order, then the others: (indexed..., rest...), and the permutation.
-std::vector<int64_t> indexed_first(int64_t ndim, const std::vector<int64_t>& dims) {
-  std::vector<int64_t> perm(dims.begin(), dims.end());
-  for (int64_t k = 0; k < ndim; ++k)
-    if (std::find(dims.begin(), dims.end(), k) == dims.end()) perm.push_back(k);
+// The permutation from (B..., rest...) to index()'s layout: the first b_pos dims of rest, then B, then the others.
+std::vector<int64_t> front_to_result(const Advanced& a, int64_t ndim) {
+  const int64_t nb = int64_t(a.bshape.size());
+  std::vector<int64_t> perm;
+  for (int64_t j = 0; j < a.b_pos; ++j) perm.push_back(nb + j);
+  for (int64_t j = 0; j < nb; ++j) perm.push_back(j);
+  for (int64_t j = nb + a.b_pos; j < ndim; ++j) perm.push_back(j);
   return perm;
 }
 
-// PyTorch's advanced indexing with two or more tensor indices (see the top of the file).
+// PyTorch's advanced indexing with two or more tensor indices (see the top of the file): the indexed dims of the
+// moved view flattened into one, gathered at the indices' row-major linear positions.
 Tensor advanced_index(Indexed r) {
-  split_masks(r.view, r, "index");
-  auto [bshape, lin] = linear_index(r.view, r, "index");
-  const int64_t nd = r.view.dim(), k = int64_t(r.dims.size());
-  const Tensor moved = r.view.permute(indexed_first(nd, r.dims));
-  std::vector<int64_t> flat{-1};
-  flat.insert(flat.end(), moved.sizes().begin() + k, moved.sizes().end());
+  const Advanced a = prepare_advanced(r, "index");
+  const int64_t k = int64_t(a.wrapped.size());
+  Tensor lin;
   int64_t indexed = 1;
-  for (int64_t j = 0; j < k; ++j) indexed *= moved.size(j);
-  flat[0] = indexed;
-  Tensor out = moved.reshape(flat).index_select(0, lin.reshape({-1}));
-  std::vector<int64_t> shape = bshape;
-  shape.insert(shape.end(), moved.sizes().begin() + k, moved.sizes().end());
-  out = out.reshape(shape);
-  const int64_t first = r.dims[0], nb = int64_t(bshape.size());
-  if (!adjacent(r.dims) || first == 0) return out;
-  // B's dims back where the indexed dims were: (before..., B..., after...).
-  std::vector<int64_t> perm;
-  for (int64_t j = 0; j < first; ++j) perm.push_back(nb + j);
-  for (int64_t j = 0; j < nb; ++j) perm.push_back(j);
-  for (int64_t j = nb + first; j < out.dim(); ++j) perm.push_back(j);
-  return out.permute(perm);
+  for (int64_t j = 0; j < k; ++j) {
+    lin = j == 0 ? a.wrapped[0] : lin * a.moved.size(j) + a.wrapped[size_t(j)];
+    indexed *= a.moved.size(j);
+  }
+  std::vector<int64_t> flat{indexed}, front = a.bshape;
+  flat.insert(flat.end(), a.moved.sizes().begin() + k, a.moved.sizes().end());
+  front.insert(front.end(), a.moved.sizes().begin() + k, a.moved.sizes().end());
+  const Tensor out = a.moved.reshape(flat).index_select(0, lin.reshape({-1})).reshape(front);
+  return a.b_pos == 0 ? out : out.permute(front_to_result(a, out.dim()));
 }
 
 Tensor index_impl(const Tensor& self, const TensorIndex* begin, const TensorIndex* end) {
@@ -245,44 +249,33 @@ Tensor index_impl(const Tensor& self, const TensorIndex* begin, const TensorInde
 // index_put_ with two or more tensor indices: the value broadcast to what index() would return, written entry by
 // entry of B (the last write wins where indices repeat, as on PyTorch's CPU without accumulate).
 Tensor& advanced_index_put(Tensor& self, Indexed r, const Tensor& value) {
-  split_masks(r.view, r, "index_put_");
-  auto [bshape, lin] = linear_index(r.view, r, "index_put_");
-  const int64_t k = int64_t(r.dims.size()), nb = int64_t(bshape.size());
-  // The shape index() would return, and the value in "B first" layout: (B..., rest...).
-  const Tensor moved = r.view.permute(indexed_first(r.view.dim(), r.dims));
-  std::vector<int64_t> front = bshape;
-  front.insert(front.end(), moved.sizes().begin() + k, moved.sizes().end());
+  const Advanced a = prepare_advanced(r, "index_put_");
+  const int64_t k = int64_t(a.wrapped.size());
+  std::vector<int64_t> front = a.bshape;  // index()'s result in (B..., rest...) layout
+  front.insert(front.end(), a.moved.sizes().begin() + k, a.moved.sizes().end());
   Tensor v;
-  const int64_t first = r.dims[0];
-  if (adjacent(r.dims) && first > 0) {
-    std::vector<int64_t> in_place(moved.sizes().begin() + k, moved.sizes().begin() + k + first);
-    in_place.insert(in_place.end(), bshape.begin(), bshape.end());
-    in_place.insert(in_place.end(), moved.sizes().begin() + k + first, moved.sizes().end());
-    std::vector<int64_t> perm;  // (before..., B..., after...) -> (B..., before..., after...)
-    for (int64_t j = 0; j < nb; ++j) perm.push_back(first + j);
-    for (int64_t j = 0; j < first; ++j) perm.push_back(j);
-    for (int64_t j = first + nb; j < int64_t(in_place.size()); ++j) perm.push_back(j);
-    v = value.expand(in_place).permute(perm);
-  } else {
+  if (a.b_pos == 0) {
     v = value.expand(front);
-  }
-  std::vector<int64_t> vflat{-1};
-  vflat.insert(vflat.end(), moved.sizes().begin() + k, moved.sizes().end());
-  v = v.reshape(vflat).to(self.dtype());
-  const Tensor flat_lin = lin.reshape({-1}).contiguous();
-  const int64_t* p = flat_lin.data_ptr<int64_t>();
-  std::vector<int64_t> sizes(static_cast<size_t>(k));
-  for (int64_t j = 0; j < k; ++j) sizes[size_t(j)] = moved.size(j);
-  for (int64_t b = 0; b < flat_lin.numel(); ++b) {
-    // The linear index back to one coordinate per indexed dim, selected from the last dim down (no shifts).
-    Tensor target = moved;
-    int64_t rest = p[b];
-    std::vector<int64_t> coord(static_cast<size_t>(k));
-    for (int64_t j = k - 1; j >= 0; --j) {
-      coord[size_t(j)] = rest % sizes[size_t(j)];
-      rest /= sizes[size_t(j)];
+  } else {
+    // The value in index()'s layout, permuted back to (B..., rest...).
+    const std::vector<int64_t> perm = front_to_result(a, int64_t(front.size()));
+    std::vector<int64_t> result(front.size()), back(front.size());
+    for (size_t i = 0; i < perm.size(); ++i) {
+      result[i] = front[size_t(perm[i])];
+      back[size_t(perm[i])] = int64_t(i);
     }
-    for (int64_t j = k - 1; j >= 0; --j) target = target.select(j, coord[size_t(j)]);
+    v = value.expand(result).permute(back);
+  }
+  int64_t entries = 1;
+  for (int64_t n : a.bshape) entries *= n;
+  std::vector<int64_t> vflat{entries};
+  vflat.insert(vflat.end(), a.moved.sizes().begin() + k, a.moved.sizes().end());
+  v = v.reshape(vflat).to(self.dtype());
+  std::vector<Tensor> coords;
+  for (const Tensor& w : a.wrapped) coords.push_back(w.reshape({-1}).contiguous());
+  for (int64_t b = 0; b < entries; ++b) {
+    Tensor target = a.moved;  // selected from the last indexed dim down, so that no dim shifts
+    for (int64_t j = k - 1; j >= 0; --j) target = target.select(j, coords[size_t(j)].data_ptr<int64_t>()[b]);
     target.copy_(v.select(0, b));
   }
   return self;
