@@ -33,6 +33,16 @@ int64_t now_ns() {
 
 NABLA_FAST_TLS thread_local bool t_in_task = false;
 
+// Runs task(i); returns what it threw, or null.
+std::exception_ptr call_task(const TaskRef& task, int64_t i) noexcept {
+  try {
+    task(i);
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
+}
+
 inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
@@ -134,11 +144,9 @@ class Pool {
     t_in_task = true;
     int64_t ran = 0;
     for (int64_t i; (i = next_.fetch_add(1, std::memory_order_relaxed)) < ntasks_; ++ran) {
-      try {
-        (*task_)(i);
-      } catch (...) {
+      if (std::exception_ptr e = call_task(*task_, i)) {
         std::lock_guard<std::mutex> lock(error_mu_);
-        if (!error_) error_ = std::current_exception();
+        if (!error_) error_ = e;
       }
     }
     t_in_task = was;
@@ -215,11 +223,8 @@ void run_tasks(int64_t ntasks, TaskRef task) {
     t_in_task = true;
     std::exception_ptr error;
     for (int64_t i = 0; i < ntasks; ++i) {
-      try {
-        task(i);
-      } catch (...) {
-        if (!error) error = std::current_exception();
-      }
+      std::exception_ptr e = call_task(task, i);
+      if (!error) error = e;
     }
     t_in_task = was;
     if (error) std::rethrow_exception(error);

@@ -7,7 +7,7 @@
 // suite ran 81 s with OpenMP and passive waits, 27 s with this pool: docs/benchmarks.md). Here an idle worker spins
 // for a bounded, short time (kSpinNs), then sleeps on a futex, whatever the environment says. OpenBLAS runs one thread
 // per call, and the GEMMs are split across this pool (backend/cpu/gemm.cpp). The pool measures whether its helpers
-// pay and runs loops on the caller alone while they do not (Pool::judge in thread_pool.cpp).
+// pay and runs loops on the caller alone while they do not (HelperJudge below).
 #include <atomic>
 #include <cstdint>
 #include <type_traits>
