@@ -108,6 +108,12 @@ struct SoftmaxGeom {
   int64_t pre, len, post;
 };
 
+/// Cross-entropy of `rows` lines of `classes` logits with one class index per line; a line whose target is
+/// ignore_index counts for nothing.
+struct CrossEntropyGeom {
+  int64_t rows, classes, ignore_index;
+};
+
 /// C = alpha op(A) op(B) + beta C for `batch` matrices (BLAS's conventions, row-major): operand b of A starts at
 /// A's first element + b * stride_a, and so on; beta == 0 overwrites C without reading it.
 struct GemmArgs {
@@ -138,9 +144,9 @@ struct Conv2dGeom {
 /// The random fills, each PyTorch's CPU distribution drawn from the generator in out's memory order (PyTorch's
 /// TensorIterator order), so a seed gives PyTorch's numbers (backend/cpu/kernels/random.cpp has the formulas).
 /// Uniform: [a, b), float dtypes. Normal: mean a, std b, float dtypes. FromTo: integers base + [0, range), any
-/// dtype (range 0: any int64). Bits: random_() without bounds ([0, 2^mantissa] for floats, [0, max] for integers). Bernoulli: 1 with
-/// probability a. BernoulliTensor: 1 with probability p (float or double, broadcast to out's shape). Permutation:
-/// out (n, contiguous) = a random permutation of 0..n-1 (randperm).
+/// dtype (range 0: any int64). Bits: random_() without bounds ([0, 2^mantissa] for floats, [0, max] for integers).
+/// Bernoulli: 1 with probability a. BernoulliTensor: 1 with probability p (float or double, broadcast to out's shape).
+/// Permutation: out (n, contiguous) = a random permutation of 0..n-1 (randperm).
 enum class RandomOp : uint8_t { Uniform, Normal, FromTo, Bits, Bernoulli, BernoulliTensor, Permutation };
 struct RandomArgs {
   RandomOp op;
@@ -198,6 +204,16 @@ struct KernelTable {
   void (*scatter_add)(int64_t dim, const Tensor& out, const Tensor& src, const Tensor& index);
   /// out = softmax (log: log_softmax) of x along len; both contiguous, one float dtype. A line's NaN makes it NaN.
   void (*softmax)(bool log, const SoftmaxGeom& g, const Tensor& out, const Tensor& x);
+  /// log_softmax and nll_loss in one pass over x (rows, classes; contiguous, float32/float64) and target (int64,
+  /// rows): loss[r] = -log_softmax(x[r])[target[r]], 0 for an ignored line; stats (float64, rows x 2) = the line's
+  /// max and log of its sum of exp(x - max), for the backward. Returns the number of lines not ignored, or -1 - r
+  /// for the first line r whose target is neither in [0, classes) nor ignore_index (then nothing is written).
+  int64_t (*cross_entropy)(const CrossEntropyGeom& g, const Tensor& loss, const Tensor& stats, const Tensor& x,
+                           const Tensor& target);
+  /// grad_x (rows, classes, contiguous) = scale * grad_loss[r] * (softmax(x[r]) - one_hot(target[r])), zero on
+  /// ignored lines; grad_loss is 0-dim (one value for every line) or holds one value per line.
+  void (*cross_entropy_backward)(const CrossEntropyGeom& g, double scale, const Tensor& grad_x, const Tensor& grad_loss,
+                                 const Tensor& x, const Tensor& stats, const Tensor& target);
   /// out (planes, OH, OW) = window sums of x (planes, H, W) / div, summed in double; contiguous float32/float64.
   void (*avg_pool2d)(const AvgPoolWindows& w, const Tensor& out, const Tensor& x);
   /// grad_input (planes, H, W), zeroed by the caller, += grad_output / div over each window.

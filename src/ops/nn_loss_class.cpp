@@ -1,11 +1,13 @@
 // nn::functional::nll_loss, cross_entropy, kl_div: composites of differentiable ops (log_softmax, gather, sum):
-// no op-table rows of their own.
+// no op-table rows of their own. cross_entropy's common case (class indices, no weights, no smoothing) takes the
+// fused path of src/ops/nn_cross_entropy.cpp instead.
 #include <string>
 
 #include "nabla/nn/functional.h"
 #include "nabla/ops/elementwise.h"
 #include "nabla/ops/reduce.h"
 #include "nabla/ops/shape.h"
+#include "ops/nn_loss_common.h"
 
 namespace nabla {
 namespace {
@@ -54,9 +56,7 @@ NllParts nll_parts(const Tensor& logp, const Tensor& target_in, const Tensor& we
   if (safe.numel() > 0) {
     const int64_t lo = safe.min().item<int64_t>();
     const int64_t hi = safe.max().item<int64_t>();
-    NABLA_CHECK(lo >= 0 && hi < classes, op, ": target ", (lo < 0 ? lo : hi), " is out of bounds for ", classes,
-                " classes (input ", logp.sizes().vec(), "); expected 0 <= target < ", classes,
-                " or target == ignore_index (", ignore_index, ")");
+    if (lo < 0 || hi >= classes) ops::fail_target_out_of_bounds(op, lo < 0 ? lo : hi, classes, logp, ignore_index);
   }
   const int64_t class_dim = logp.dim() == 1 ? 0 : 1;
   const Tensor picked = gather(logp, class_dim, safe.unsqueeze(class_dim)).squeeze(class_dim);  // (N, d1..)
@@ -97,6 +97,10 @@ Tensor nn::functional::cross_entropy(const Tensor& input, const Tensor& target,
   const int64_t classes = input.size(class_dim);
   const Tensor& weight = options.weight();
   check_weight(weight, classes, op);
+  if (ops::cross_entropy_fusable(input, target, weight, ls)) {
+    check_class_target(input, target, op);
+    return ops::fused_cross_entropy(input, target, options.ignore_index(), options.reduction());
+  }
   // weight (C) -> (1, C, 1, ..) to broadcast against input.
   Tensor wb;
   if (weight.defined()) {

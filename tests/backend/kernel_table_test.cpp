@@ -45,6 +45,8 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->gather, nullptr);
     EXPECT_NE(t->scatter_add, nullptr);
     EXPECT_NE(t->softmax, nullptr);
+    EXPECT_NE(t->cross_entropy, nullptr);
+    EXPECT_NE(t->cross_entropy_backward, nullptr);
     EXPECT_NE(t->max_pool2d, nullptr);
     EXPECT_NE(t->max_pool2d_backward, nullptr);
     EXPECT_NE(t->avg_pool2d, nullptr);
@@ -54,7 +56,7 @@ TEST(KernelTables, EveryRegisteredTableHasEveryKernel) {
     EXPECT_NE(t->conv2d_backward_weight, nullptr);
     EXPECT_NE(t->random, nullptr);
     // The struct holds exactly these entries after its name: a new kind added to KernelTable must be added here.
-    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 26 * sizeof(void (*)()));
+    EXPECT_EQ(sizeof(KernelTable), sizeof(const char*) + 28 * sizeof(void (*)()));
   }
 }
 
@@ -272,8 +274,9 @@ TEST(KernelTables, ReduceSumAndProdMatchPlainLoops) {
   const ReduceGeom shapes[] = {{2, 40000, 1}, {3, 7, 300}, {1, 0, 1}};
   for (const ReduceGeom& g0 : shapes)
     for (ScalarType dt : {kFloat32, kFloat64, kInt64}) {
-      Tensor in = dt == kInt64 ? randint(-3, 4, {std::max<int64_t>(g0.A * g0.R * g0.K, 1)}, TensorOptions().dtype(kInt64))
-                               : randn({std::max<int64_t>(g0.A * g0.R * g0.K, 1)}).to(dt);
+      Tensor in = dt == kInt64
+                      ? randint(-3, 4, {std::max<int64_t>(g0.A * g0.R * g0.K, 1)}, TensorOptions().dtype(kInt64))
+                      : randn({std::max<int64_t>(g0.A * g0.R * g0.K, 1)}).to(dt);
       std::vector<double> want(size_t(g0.A * g0.K), 0.0);
       Tensor in64 = in.to(kFloat64);
       const double* p = in64.data_ptr<double>();
@@ -305,8 +308,8 @@ TEST(KernelTables, ReduceSumAndProdMatchPlainLoops) {
     }
   // The statistics: every table gives the baseline's bits, on rows longer than a fold chunk.
   Tensor x = randn({2 * 40000}).to(kFloat64);
-  for (backend::ReduceOp op : {backend::ReduceOp::Var, backend::ReduceOp::Std, backend::ReduceOp::Norm,
-                               backend::ReduceOp::LogSumExp})
+  for (backend::ReduceOp op :
+       {backend::ReduceOp::Var, backend::ReduceOp::Std, backend::ReduceOp::Norm, backend::ReduceOp::LogSumExp})
     for (double p : {2.0, 3.0, double(INFINITY)}) {
       const ReduceGeom g{2, 40000, 1, false, 39999, p};
       Tensor ref = empty({2}, TensorOptions().dtype(kFloat64));
@@ -334,7 +337,7 @@ TEST(KernelTables, ReduceBestAndAllAnyMatchPlainLoops) {
   for (int64_t R : {int64_t(9), int64_t(40000)})
     for (ScalarType dt : {kFloat32, kInt64}) {
       const int64_t A = 3;
-      Tensor in = randint(-5, 6, {A * R}, TensorOptions().dtype(kInt64)).to(dt);  // many ties
+      Tensor in = randint(-5, 6, {A * R}, TensorOptions().dtype(kInt64)).to(dt);                         // many ties
       if (dt == kFloat32) in.data_ptr<float>()[R + R / 2] = NAN, in.data_ptr<float>()[R + R - 1] = NAN;  // row 1
       Tensor in64 = in.to(kFloat64);
       const double* p = in64.data_ptr<double>();
@@ -354,8 +357,10 @@ TEST(KernelTables, ReduceBestAndAllAnyMatchPlainLoops) {
             }
             EXPECT_EQ(indices.data_ptr<int64_t>()[a], want) << "row " << a;
             const double got = v64.data_ptr<double>()[a];
-            if (std::isnan(p[a * R + want])) EXPECT_TRUE(std::isnan(got));
-            else EXPECT_EQ(got, p[a * R + want]);
+            if (std::isnan(p[a * R + want]))
+              EXPECT_TRUE(std::isnan(got));
+            else
+              EXPECT_EQ(got, p[a * R + want]);
           }
           Tensor only = empty({A}, TensorOptions().dtype(kInt64));
           t->reduce_best(max, backend::ReduceGeom{A, R, 1}, Tensor(), only, in);
@@ -430,7 +435,8 @@ TEST(KernelTables, SoftmaxMatchesPlainLoops) {
             double m = -INFINITY, s = 0;
             for (int64_t k = 0; k < g.len; ++k) m = std::isnan(p[at(k)]) || p[at(k)] > m ? p[at(k)] : m;
             for (int64_t k = 0; k < g.len; ++k) s += std::exp(p[at(k)] - m);
-            for (int64_t k = 0; k < g.len; ++k) want[at(k)] = log ? p[at(k)] - m - std::log(s) : std::exp(p[at(k)] - m) / s;
+            for (int64_t k = 0; k < g.len; ++k)
+              want[at(k)] = log ? p[at(k)] - m - std::log(s) : std::exp(p[at(k)] - m) / s;
           }
         Tensor ref = empty_like(x);
         base.softmax(log, g, ref, x);
@@ -451,6 +457,55 @@ TEST(KernelTables, SoftmaxMatchesPlainLoops) {
           }
         }
       }
+}
+
+// cross_entropy and its backward on every table: the same bits as the baseline, and the plain formulas in double
+// (loss = log sum exp - x[t]; gradient = s (softmax - one_hot)); ignored lines give 0; a bad target is reported.
+TEST(KernelTables, CrossEntropyMatchesPlainLoops) {
+  const KernelTable& base = cpu::kernel_table(cpu::Capability::Default);
+  for (int64_t rows : {5, 4000}) {  // 4000 x 10 runs on the pool
+    const int64_t classes = 10;
+    const backend::CrossEntropyGeom g{rows, classes, -100};
+    Tensor target = randint(0, classes, {rows}, TensorOptions().dtype(kInt64));
+    target.data_ptr<int64_t>()[1] = -100;
+    for (ScalarType dt : {kFloat32, kFloat64}) {
+      Tensor x = (randn({rows, classes}) * 4).to(dt);
+      Tensor grad = (randn({rows}) + 2).to(dt);
+      Tensor x64 = x.to(kFloat64), g64 = grad.to(kFloat64);
+      Tensor ref_loss = empty({rows}, TensorOptions().dtype(dt)),
+             ref_stats = empty({rows, 2}, TensorOptions().dtype(kFloat64));
+      ASSERT_EQ(base.cross_entropy(g, ref_loss, ref_stats, x, target), rows - 1);
+      Tensor ref_grad = empty_like(x);
+      base.cross_entropy_backward(g, 0.5, ref_grad, grad, x, ref_stats, target);
+      for (const KernelTable* t : backend::registered_kernel_tables()) {
+        SCOPED_TRACE(std::string(t->name) + " rows " + std::to_string(rows) + " " + std::string(dtype_name(dt)));
+        Tensor loss = empty({rows}, TensorOptions().dtype(dt)),
+               stats = empty({rows, 2}, TensorOptions().dtype(kFloat64));
+        EXPECT_EQ(t->cross_entropy(g, loss, stats, x, target), rows - 1);
+        Tensor gx = empty_like(x);
+        t->cross_entropy_backward(g, 0.5, gx, grad, x, stats, target);
+        EXPECT_TRUE(same_bits(loss, ref_loss));
+        EXPECT_TRUE(same_bits(gx, ref_grad));
+        const Tensor l64 = loss.to(kFloat64), gx64 = gx.to(kFloat64);
+        for (int64_t r = 0; r < std::min<int64_t>(rows, 50); ++r) {
+          const double* p = x64.data_ptr<double>() + r * classes;
+          const int64_t tr = target.data_ptr<int64_t>()[r];
+          double m = -INFINITY, s = 0;
+          for (int64_t k = 0; k < classes; ++k) m = std::max(m, p[k]);
+          for (int64_t k = 0; k < classes; ++k) s += std::exp(p[k] - m);
+          const double lse = m + std::log(s);
+          EXPECT_NEAR(l64.data_ptr<double>()[r], tr == -100 ? 0.0 : lse - p[tr], 1e-5 * (1 + lse)) << r;
+          for (int64_t k = 0; k < classes; ++k) {
+            const double want = tr == -100 ? 0.0 : 0.5 * g64.data_ptr<double>()[r] * (std::exp(p[k] - lse) - (k == tr));
+            EXPECT_NEAR(gx64.data_ptr<double>()[r * classes + k], want, 1e-5) << r << " " << k;
+          }
+        }
+      }
+    }
+    target.data_ptr<int64_t>()[3] = classes;  // out of range: reported as -1 - line
+    Tensor loss = empty({rows}), stats = empty({rows, 2}, TensorOptions().dtype(kFloat64));
+    EXPECT_EQ(base.cross_entropy(g, loss, stats, randn({rows, classes}), target), -1 - 3);
+  }
 }
 
 // The capability the CPU backend runs is the one NABLA_CPU_CAPABILITY asks for (ctest runs the fixture tests under

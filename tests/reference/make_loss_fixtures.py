@@ -130,6 +130,8 @@ for red in REDS:
          {"reduction": red})
     case("class", "cross_entropy", red, lambda g: (randn(g, 5, 4, scale=2.0), targets(g, 5, 4), {}),
          {"reduction": red})
+    case("class", "cross_entropy", f"ignore_{red}",  # nabla's fused path, with a line ignored
+         lambda g: (randn(g, 6, 5, scale=2.0), targets(g, 6, 5, ignore=-100), {}), {"reduction": red})
     case("class", "cross_entropy", f"weight_ignore_smooth_{red}",
          lambda g: (randn(g, 6, 4, scale=2.0), targets(g, 6, 4, ignore=2), {"weight": rand(g, 4, lo=0.2, hi=2.0)}),
          {"reduction": red, "ignore_index": 2, "label_smoothing": 0.1})

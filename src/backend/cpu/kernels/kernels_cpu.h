@@ -21,8 +21,7 @@ void max_pool2d(const backend::Pool2dGeom& g, const Tensor& out, const Tensor& i
 void max_pool2d_backward(const backend::Pool2dGeom& g, const Tensor& grad_input, const Tensor& grad_output,
                          const Tensor& indices);
 void reduce(backend::ReduceOp op, const backend::ReduceGeom& g, const Tensor& out, const Tensor& in);
-void reduce_best(bool max, const backend::ReduceGeom& g, const Tensor& values, const Tensor& indices,
-                 const Tensor& in);
+void reduce_best(bool max, const backend::ReduceGeom& g, const Tensor& values, const Tensor& indices, const Tensor& in);
 void reduce_all_any(bool all, const backend::ReduceGeom& g, const Tensor& out, const Tensor& in);
 void gemm_op(const backend::GemmArgs& g, const Scalar& alpha, const Scalar& beta, const Tensor& c, const Tensor& a,
              const Tensor& b);
@@ -32,6 +31,10 @@ void index_add(const backend::IndexGeom& g, const Tensor& out, const Tensor& src
 void gather(int64_t dim, const Tensor& out, const Tensor& x, const Tensor& index);
 void scatter_add(int64_t dim, const Tensor& out, const Tensor& src, const Tensor& index);
 void softmax(bool log, const backend::SoftmaxGeom& g, const Tensor& out, const Tensor& x);
+int64_t cross_entropy(const backend::CrossEntropyGeom& g, const Tensor& loss, const Tensor& stats, const Tensor& x,
+                      const Tensor& target);
+void cross_entropy_backward(const backend::CrossEntropyGeom& g, double scale, const Tensor& grad_x,
+                            const Tensor& grad_loss, const Tensor& x, const Tensor& stats, const Tensor& target);
 void avg_pool2d(const backend::AvgPoolWindows& w, const Tensor& out, const Tensor& x);
 void avg_pool2d_backward(const backend::AvgPoolWindows& w, const Tensor& grad_input, const Tensor& grad_output);
 void conv2d(const backend::Conv2dGeom& g, const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b,

@@ -1,7 +1,8 @@
-// softmax and log_softmax along one dim of a contiguous tensor viewed as (pre, len, post) (compiled once per
-// instruction set). Stable: each line's max is subtracted first; the sum of exponentials is taken in double, in
-// order, so every instruction set gives the same bits. Lines with post > 1 are processed in blocks of neighbouring
-// lines so that every pass reads contiguous memory.
+// softmax and log_softmax along one dim of a contiguous tensor viewed as (pre, len, post), and cross-entropy
+// (log_softmax and nll_loss fused) over the lines of a (rows, classes) tensor (compiled once per instruction set).
+// Stable: each line's max is subtracted first; the sum of exponentials is taken in double, in order, so every
+// instruction set gives the same bits. Lines with post > 1 are processed in blocks of neighbouring lines so that every
+// pass reads contiguous memory.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -85,7 +86,73 @@ void softmax_lines(const T* src, T* dst, int64_t pre, int64_t len, int64_t post)
   });
 }
 
+// A line's max and the log of its sum of exp(x - max), as softmax_line<true> computes them (the max is exact in
+// double, so the backward recovers it bit for bit).
+template <typename T>
+void line_stats(const T* s, int64_t len, double* st) {
+  T m = -std::numeric_limits<T>::infinity();
+  for (int64_t k = 0; k < len; ++k) m = nan_max(m, s[k]);
+  double total = 0;
+  for (int64_t k = 0; k < len; ++k) total += double(std::exp(s[k] - m));
+  st[0] = double(m);
+  st[1] = std::log(total);
+}
+
 }  // namespace
+
+int64_t cross_entropy(const backend::CrossEntropyGeom& g, const Tensor& loss, const Tensor& stats, const Tensor& x,
+                      const Tensor& target) {
+  const int64_t* t = target.data_ptr<int64_t>();
+  int64_t kept = 0;
+  for (int64_t r = 0; r < g.rows; ++r) {
+    if (t[r] == g.ignore_index) continue;
+    if (t[r] < 0 || t[r] >= g.classes) return -1 - r;
+    ++kept;
+  }
+  double* st = stats.data_ptr<double>();
+  NABLA_DISPATCH_FLOATING(x.dtype(), "cross_entropy", [&] {
+    const scalar_t* xs = x.data_ptr<scalar_t>();
+    scalar_t* out = loss.data_ptr<scalar_t>();
+    parallel_for(g.rows, g.rows * g.classes >= kParallelThreshold, [&](int64_t r) {
+      const scalar_t* line = xs + r * g.classes;
+      line_stats(line, g.classes, st + 2 * r);
+      if (t[r] == g.ignore_index) {
+        out[r] = 0;
+        return;
+      }
+      // -log_softmax at the target, rounded as softmax_line<true> rounds it.
+      out[r] = -scalar_t(double(line[t[r]] - scalar_t(st[2 * r])) - st[2 * r + 1]);
+    });
+  });
+  return kept;
+}
+
+void cross_entropy_backward(const backend::CrossEntropyGeom& g, double scale, const Tensor& grad_x,
+                            const Tensor& grad_loss, const Tensor& x, const Tensor& stats, const Tensor& target) {
+  const int64_t* t = target.data_ptr<int64_t>();
+  const double* st = stats.data_ptr<double>();
+  const bool per_line = grad_loss.dim() > 0;
+  NABLA_DISPATCH_FLOATING(x.dtype(), "cross_entropy_backward", [&] {
+    const scalar_t* xs = x.data_ptr<scalar_t>();
+    const scalar_t* gl = grad_loss.data_ptr<scalar_t>();
+    scalar_t* gx = grad_x.data_ptr<scalar_t>();
+    parallel_for(g.rows, g.rows * g.classes >= kParallelThreshold, [&](int64_t r) {
+      const scalar_t* line = xs + r * g.classes;
+      scalar_t* o = gx + r * g.classes;
+      if (t[r] == g.ignore_index) {
+        std::fill(o, o + g.classes, scalar_t(0));
+        return;
+      }
+      const auto s = scalar_t(scale * double(gl[per_line ? r : 0]));
+      const auto m = scalar_t(st[2 * r]);
+      const double log_total = st[2 * r + 1];
+      for (int64_t k = 0; k < g.classes; ++k) {
+        const scalar_t p = std::exp(scalar_t(double(line[k] - m) - log_total));  // softmax, via log_softmax's bits
+        o[k] = s * (k == t[r] ? p - scalar_t(1) : p);
+      }
+    });
+  });
+}
 
 void softmax(bool log, const backend::SoftmaxGeom& g, const Tensor& out, const Tensor& x) {
   NABLA_DISPATCH_FLOATING(x.dtype(), log ? "log_softmax" : "softmax", [&] {

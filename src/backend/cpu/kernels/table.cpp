@@ -33,6 +33,8 @@ const backend::KernelTable& kernel_table() {
       .gather = &gather,
       .scatter_add = &scatter_add,
       .softmax = &softmax,
+      .cross_entropy = &cross_entropy,
+      .cross_entropy_backward = &cross_entropy_backward,
       .avg_pool2d = &avg_pool2d,
       .avg_pool2d_backward = &avg_pool2d_backward,
       .conv2d = &conv2d,
