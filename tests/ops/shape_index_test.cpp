@@ -3,41 +3,69 @@
 #include <gtest/gtest.h>
 
 #include "nabla/nabla.h"
-#include "test_util.h"
 #include "ops/gradcheck_registry.h"
 #include "ops/shape_common.h"
+#include "test_util.h"
 
 using namespace nabla;
-using nabla::testing::values;
 using nabla::testing::error_of;
-using nabla::testing::Shape;
 using nabla::testing::iota;
 using nabla::testing::leaf;
-using nabla::testing::weighted;
 using nabla::testing::rand64;
 using nabla::testing::rand64_noncontiguous;
+using nabla::testing::Shape;
 using nabla::testing::tensor_list;
+using nabla::testing::values;
+using nabla::testing::weighted;
 
-NABLA_GRADCHECK_CASE(IndexSelect, "dim 1, duplicates", [] { return tensor_list{rand64({3, 4})}; },
-                     [](const tensor_list& x) { return tensor_list{x[0].index_select(1, tensor({3, 0, 3}))}; });
-NABLA_GRADCHECK_CASE(IndexSelect, "noncontiguous, int32 index", [] { return tensor_list{rand64_noncontiguous({4, 3})}; },
-                     [](const tensor_list& x) {
-                       return tensor_list{x[0].index_select(0, tensor({2, 2, 1}).to(kInt32))};
-                     });
-NABLA_GRADCHECK_CASE(IndexAdd, "into zeros", [] { return tensor_list{rand64({2, 3})}; },
-                     [](const tensor_list& x) {
-                       return tensor_list{nabla::ops::index_add_into_zeros({2, 4}, 1, tensor({1, 3, 1}), x[0])};
-                     });
-NABLA_GRADCHECK_CASE(Gather, "dim 1, duplicates", [] { return tensor_list{rand64({3, 4})}; },
-                     [](const tensor_list& x) {
-                       return tensor_list{x[0].gather(1, tensor({{0, 0}, {3, 1}, {2, 2}}))};
-                     });
-NABLA_GRADCHECK_CASE(Gather, "noncontiguous dim 0", [] { return tensor_list{rand64_noncontiguous({3, 2})}; },
-                     [](const tensor_list& x) { return tensor_list{x[0].gather(0, tensor({{2, 0}, {1, 1}}))}; });
-NABLA_GRADCHECK_CASE(ScatterAdd, "into zeros", [] { return tensor_list{rand64({2, 2})}; },
-                     [](const tensor_list& x) {
-                       return tensor_list{nabla::ops::scatter_add_into_zeros({2, 3}, 1, tensor({{0, 0}, {2, 1}}), x[0])};
-                     });
+NABLA_GRADCHECK_CASE(
+    IndexSelect, "dim 1, duplicates",
+    [] {
+      return tensor_list{rand64({3, 4})};
+    },
+    [](const tensor_list& x) {
+      return tensor_list{x[0].index_select(1, tensor({3, 0, 3}))};
+    });
+NABLA_GRADCHECK_CASE(
+    IndexSelect, "noncontiguous, int32 index",
+    [] {
+      return tensor_list{rand64_noncontiguous({4, 3})};
+    },
+    [](const tensor_list& x) {
+      return tensor_list{x[0].index_select(0, tensor({2, 2, 1}).to(kInt32))};
+    });
+NABLA_GRADCHECK_CASE(
+    IndexAdd, "into zeros",
+    [] {
+      return tensor_list{rand64({2, 3})};
+    },
+    [](const tensor_list& x) {
+      return tensor_list{nabla::ops::index_add_into_zeros({2, 4}, 1, tensor({1, 3, 1}), x[0])};
+    });
+NABLA_GRADCHECK_CASE(
+    Gather, "dim 1, duplicates",
+    [] {
+      return tensor_list{rand64({3, 4})};
+    },
+    [](const tensor_list& x) {
+      return tensor_list{x[0].gather(1, tensor({{0, 0}, {3, 1}, {2, 2}}))};
+    });
+NABLA_GRADCHECK_CASE(
+    Gather, "noncontiguous dim 0",
+    [] {
+      return tensor_list{rand64_noncontiguous({3, 2})};
+    },
+    [](const tensor_list& x) {
+      return tensor_list{x[0].gather(0, tensor({{2, 0}, {1, 1}}))};
+    });
+NABLA_GRADCHECK_CASE(
+    ScatterAdd, "into zeros",
+    [] {
+      return tensor_list{rand64({2, 2})};
+    },
+    [](const tensor_list& x) {
+      return tensor_list{nabla::ops::scatter_add_into_zeros({2, 3}, 1, tensor({{0, 0}, {2, 1}}), x[0])};
+    });
 
 TEST(ShapeIndex, IndexSelectValues) {
   Tensor x = iota({3, 4});
@@ -54,6 +82,21 @@ TEST(ShapeIndex, IndexSelectValues) {
   Tensor xi = tensor({{1, 2}, {3, 4}});
   EXPECT_EQ(xi.index_select(0, tensor({1})).dtype(), kInt64);
   EXPECT_EQ(tensor(5.0).index_select(0, tensor({0})).item<double>(), 5.0);
+}
+
+// Rows of 256 bytes and more are prefetched a few indices ahead: fewer indices than that, more, repeats, and several
+// outer planes all give the rows asked for.
+TEST(ShapeIndex, IndexSelectLongRowsMatchPlainLoops) {
+  const Tensor x = iota({3, 50, 70});  // float64: rows of 560 bytes along dim 1
+  for (std::vector<int64_t> idx : {std::vector<int64_t>{7}, {49, 0, 7}, {5, 5, 12, 0, 49, 3, 3, 8, 1, 44, 20}}) {
+    const Tensor r = x.index_select(1, tensor(idx));
+    ASSERT_EQ(r.sizes().vec(), Shape({3, int64_t(idx.size()), 70}));
+    const double* p = r.data_ptr<double>();
+    for (int64_t o = 0; o < 3; ++o)
+      for (size_t j = 0; j < idx.size(); ++j)
+        for (int64_t i = 0; i < 70; ++i)
+          ASSERT_EQ(p[(o * int64_t(idx.size()) + int64_t(j)) * 70 + i], double((o * 50 + idx[j]) * 70 + i));
+  }
 }
 
 TEST(ShapeIndex, IndexSelectErrors) {

