@@ -306,7 +306,8 @@ Tensor& index_put_impl(Tensor& self, const TensorIndex* begin, const TensorIndex
   }
   NABLA_CHECK(t.dtype() == kInt64 || t.dtype() == kInt32, "index_put_: tensors used as indices must be int64, int32 ",
               "or bool, got ", t.dtype());
-  NABLA_CHECK(t.dim() <= 1, "index_put_: an index tensor must have at most one dim, got shape ", t.sizes().vec());
+  // An index of several dims: its shape B takes dim d's place, as with several tensor indices.
+  if (t.dim() > 1) return advanced_index_put(self, std::move(r), value);
   const Tensor flat = t.reshape({-1}).to(kInt64).contiguous();
   const int64_t n = flat.numel(), size = r.view.size(d);
   // The value broadcast to the indexed result's shape, one slice per index entry (the last write wins).

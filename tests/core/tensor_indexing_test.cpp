@@ -99,6 +99,23 @@ TEST(TensorIndex, IndexPutWithSeveralTensorIndices) {
       {"index_put_", "index 4", "out of bounds"});
 }
 
+// One index tensor of several dims: its shape takes the indexed dim's place (values from PyTorch 1.13).
+TEST(TensorIndex, IndexPutWithOneIndexOfSeveralDims) {
+  // x[[[0, 2], [1, 0]]] = arange(16).reshape(2, 2, 4): row 0 is written twice, the last write (12..15) stays.
+  Tensor x = zeros({3, 4});
+  x.index_put_({tensor({{0, 2}, {1, 0}})}, arange(16, TensorOptions().dtype(kFloat32)).reshape({2, 2, 4}));
+  EXPECT_EQ(values(x), std::vector<double>({12, 13, 14, 15, 8, 9, 10, 11, 4, 5, 6, 7}));
+  // y[:, [[3, -1], [1, 0]]] = arange(12).reshape(3, 2, 2)
+  Tensor y = zeros({3, 4});
+  y.index_put_({Slice(), tensor({{3, -1}, {1, 0}})}, arange(12, TensorOptions().dtype(kFloat32)).reshape({3, 2, 2}));
+  EXPECT_EQ(values(y), std::vector<double>({3, 2, 0, 1, 7, 6, 0, 5, 11, 10, 0, 9}));
+  // z[[[1], [0]]] = 5
+  Tensor z = zeros({2, 3});
+  z.index_put_({tensor({{1}, {0}})}, 5.0);
+  EXPECT_EQ(z.sum().item<double>(), 30.0);
+  expect_error([&] { z.index_put_({tensor({{0, 2}})}, 1.0); }, {"index_put_", "index 2", "out of bounds"});
+}
+
 TEST(TensorIndex, IndexPutWrites) {
   Tensor x = grid();
   x.index_put_({Slice(), 0}, -1);  // x[:, 0] = -1
