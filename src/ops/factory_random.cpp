@@ -36,8 +36,8 @@ void check_floating_out(const Tensor& t, const char* op) {
 
 Tensor finish(Tensor t, const TensorOptions& o) {
   if (o.requires_grad()) {
-    NABLA_CHECK(t.is_floating_point(), "requires_grad: only tensors of floating point dtype can require gradients, got ",
-                t.dtype());
+    NABLA_CHECK(t.is_floating_point(),
+                "requires_grad: only tensors of floating point dtype can require gradients, got ", t.dtype());
     t.requires_grad_(true);
   }
   return t;
@@ -62,21 +62,33 @@ TensorOptions like_options(const Tensor& t, const TensorOptions& o, const char* 
 // The largest integer random_ may produce in `t`'s dtype (inclusive): 2^mantissa for floats.
 int64_t largest_integer(ScalarType t) {
   switch (t) {
-    case kBool: return 1;
-    case kUInt8: return 255;
-    case kInt32: return std::numeric_limits<int32_t>::max();
-    case kFloat32: return int64_t(1) << 24;
-    case kFloat64: return int64_t(1) << 53;
-    default: return std::numeric_limits<int64_t>::max();
+    case kBool:
+      return 1;
+    case kUInt8:
+      return 255;
+    case kInt32:
+      return std::numeric_limits<int32_t>::max();
+    case kFloat32:
+      return int64_t(1) << 24;
+    case kFloat64:
+      return int64_t(1) << 53;
+    default:
+      return std::numeric_limits<int64_t>::max();
   }
 }
 int64_t smallest_integer(ScalarType t) {
   switch (t) {
-    case kBool: case kUInt8: return 0;
-    case kInt32: return std::numeric_limits<int32_t>::min();
-    case kFloat32: return -(int64_t(1) << 24);
-    case kFloat64: return -(int64_t(1) << 53);
-    default: return std::numeric_limits<int64_t>::min();
+    case kBool:
+    case kUInt8:
+      return 0;
+    case kInt32:
+      return std::numeric_limits<int32_t>::min();
+    case kFloat32:
+      return -(int64_t(1) << 24);
+    case kFloat64:
+      return -(int64_t(1) << 53);
+    default:
+      return std::numeric_limits<int64_t>::min();
   }
 }
 
@@ -113,9 +125,9 @@ Tensor& Tensor::bernoulli_(const Tensor& p, std::optional<Generator> generator) 
   NABLA_CHECK(p.is_floating_point(), "bernoulli_: expected floating-point probabilities, got dtype ", p.dtype(),
               "; convert them with .to(nabla::kFloat32)");
   Tensor prob = p.detach().to(p.dtype() == kFloat64 ? kFloat64 : kFloat32);
-  const Tensor lo = prob.lt(0).any(), hi = prob.gt(1).any(), nan = prob.ne(prob).any();
-  NABLA_CHECK(!lo.item<bool>() && !hi.item<bool>() && !nan.item<bool>(),
-              "bernoulli_: expects all probabilities to be in [0, 1]");
+  // One pass and one read on the host: clamping leaves p unchanged exactly when it is in [0, 1] (a NaN is not equal to
+  // itself, so it fails too).
+  NABLA_CHECK(prob.clamp(0, 1).eq(prob).all().item<bool>(), "bernoulli_: expects all probabilities to be in [0, 1]");
   run("bernoulli_", {.op = RandomOp::BernoulliTensor}, *this, generator, prob.expand(sizes()));
   return *this;
 }
@@ -126,8 +138,8 @@ Tensor& Tensor::random_(int64_t from, std::optional<int64_t> to, std::optional<G
   RandomArgs r{.op = RandomOp::FromTo, .base = from};
   if (to) {
     NABLA_CHECK(from < *to, "random_: expects 'from' to be less than 'to', but got from=", from, " >= to=", *to);
-    NABLA_CHECK(from >= smallest_integer(t) && *to - 1 <= largest_integer(t), "random_: the range [", from, ", ",
-                *to, ") does not fit dtype ", t, " (integers ", smallest_integer(t), " to ", largest_integer(t), ")");
+    NABLA_CHECK(from >= smallest_integer(t) && *to - 1 <= largest_integer(t), "random_: the range [", from, ", ", *to,
+                ") does not fit dtype ", t, " (integers ", smallest_integer(t), " to ", largest_integer(t), ")");
     r.range = uint64_t(*to) - uint64_t(from);
   } else if (t == kInt64 && from == std::numeric_limits<int64_t>::min()) {
     r.range = 0;  // every int64: one 64-bit draw each

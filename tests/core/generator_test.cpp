@@ -2,6 +2,7 @@
 // share or copy state, the state round trip and its errors, and the random functions' argument errors. The numbers
 // against PyTorch are in tests/ops/random_fixture_test.cpp.
 #include <gtest/gtest.h>
+#include <cmath>
 
 #include <random>
 
@@ -106,6 +107,9 @@ TEST(RandomArguments, MistakesAreErrorsNamingTheFunction) {
   expect_error([] { (void)empty({3}).normal_(0, -1); }, {"normal_", "std >= 0.0"});
   expect_error([] { (void)empty({3}).bernoulli_(1.5); }, {"bernoulli_", "[0, 1]"});
   expect_error([] { (void)bernoulli(tensor({0.2, -0.1})); }, {"bernoulli_", "[0, 1]"});
+  expect_error([] { (void)bernoulli(tensor({0.2, 1.5})); }, {"bernoulli_", "[0, 1]"});
+  expect_error([] { (void)bernoulli(tensor({std::nan(""), 0.5})); }, {"bernoulli_", "[0, 1]"});
+  EXPECT_EQ(bernoulli(tensor({0.0, 1.0, 1.0})).sum().item<double>(), 2.0);  // the ends are valid
   expect_error([] { (void)bernoulli(tensor({1, 0})); }, {"bernoulli_", "floating-point probabilities"});
   expect_error([] { (void)empty({3}, kInt64).random_(5, 5); }, {"random_", "from=5 >= to=5"});
   expect_error([] { (void)empty({3}, kUInt8).random_(0, 300); }, {"random_", "does not fit", "Byte", "0 to 255"});
