@@ -2,8 +2,8 @@
 // share or copy state, the state round trip and its errors, and the random functions' argument errors. The numbers
 // against PyTorch are in tests/ops/random_fixture_test.cpp.
 #include <gtest/gtest.h>
-#include <cmath>
 
+#include <cmath>
 #include <random>
 
 #include "nabla/nabla.h"
