@@ -161,9 +161,10 @@ void split_masks(const Tensor& view, Indexed& r, const char* op) {
   r.dims = std::move(dims);
 }
 
-// Two or more tensor indices, ready to apply: each bounds-checked, wrapped (negative counts from the end) and broadcast
-// to their common shape B; the view with the indexed dims moved first, (indexed..., rest...); and where B's dims go in
-// index()'s result: in place of the indexed dims when those are next to each other, else in front.
+// Tensor indices (several, or one int index of index_put_), ready to apply: each bounds-checked, wrapped (negative
+// counts from the end) and broadcast to their common shape B; the view with the indexed dims moved first, (indexed...,
+// rest...); and where B's dims go in index()'s result: in place of the indexed dims when those are next to each other,
+// else in front.
 struct Advanced {
   std::vector<Tensor> wrapped;  // one int64 index per indexed dim, each of shape B
   std::vector<int64_t> bshape;  // B
@@ -246,8 +247,8 @@ Tensor index_impl(const Tensor& self, const TensorIndex* begin, const TensorInde
   return picked.reshape(shape);
 }
 
-// index_put_ with two or more tensor indices: the value broadcast to what index() would return, written entry by
-// entry of B (the last write wins where indices repeat, as on PyTorch's CPU without accumulate).
+// index_put_ with int tensor indices (one or several): the value broadcast to what index() would return, written entry
+// by entry of B (the last write wins where indices repeat, as on PyTorch's CPU without accumulate).
 Tensor& advanced_index_put(Tensor& self, Indexed r, const Tensor& value) {
   const Advanced a = prepare_advanced(r, "index_put_");
   const int64_t k = int64_t(a.wrapped.size());
@@ -304,23 +305,8 @@ Tensor& index_put_impl(Tensor& self, const TensorIndex* begin, const TensorIndex
     r.view.copy_(where(m, v.to(r.view.dtype()), r.view));
     return self;
   }
-  NABLA_CHECK(t.dtype() == kInt64 || t.dtype() == kInt32, "index_put_: tensors used as indices must be int64, int32 ",
-              "or bool, got ", t.dtype());
-  // An index of several dims: its shape B takes dim d's place, as with several tensor indices.
-  if (t.dim() > 1) return advanced_index_put(self, std::move(r), value);
-  const Tensor flat = t.reshape({-1}).to(kInt64).contiguous();
-  const int64_t n = flat.numel(), size = r.view.size(d);
-  // The value broadcast to the indexed result's shape, one slice per index entry (the last write wins).
-  std::vector<int64_t> out_shape = r.view.sizes().vec();
-  out_shape[size_t(d)] = n;
-  const Tensor v = value.expand(out_shape);
-  const int64_t* idx = flat.data_ptr<int64_t>();
-  for (int64_t k = 0; k < n; ++k) {
-    NABLA_CHECK(idx[k] >= -size && idx[k] < size, "index_put_: index ", idx[k], " is out of bounds for dimension ", d,
-                " with size ", size);
-    r.view.select(d, idx[k]).copy_(v.select(d, k));
-  }
-  return self;
+  // An int index tensor, of any shape: the same path as several tensor indices (B is its shape, in dim d's place).
+  return advanced_index_put(self, std::move(r), value);
 }
 
 }  // namespace
