@@ -19,17 +19,37 @@ inline T nan_max(T m, T v) {
   return (v > m || std::isnan(v)) ? v : m;
 }
 
-// One contiguous line of len elements: max, then exp(x - max) written once and summed in double, then scaled.
-template <bool kLog, typename T>
-void softmax_line(const T* s, T* o, int64_t len) {
+// A contiguous line's max and the log of its sum of exp(x - max), summed in double (the max is exact in double, so
+// the cross-entropy backward recovers it bit for bit from the saved stats).
+template <typename T>
+void line_stats(const T* s, int64_t len, double* st) {
   T m = -std::numeric_limits<T>::infinity();
   for (int64_t k = 0; k < len; ++k) m = nan_max(m, s[k]);
   double total = 0;
+  for (int64_t k = 0; k < len; ++k) total += double(std::exp(s[k] - m));
+  st[0] = double(m);
+  st[1] = std::log(total);
+}
+
+// log_softmax of one element x of a line with stats st: (x - max) is exact near the max; log(sum) is subtracted in
+// double. log_softmax, cross_entropy and its backward all round it here.
+template <typename T>
+inline T log_softmax_of(T x, const double* st) {
+  return T(double(x - T(st[0])) - st[1]);
+}
+
+// One contiguous line of len elements. softmax: max, then exp(x - max) written once and summed in double, then
+// scaled; log_softmax: line_stats, then log_softmax_of each element.
+template <bool kLog, typename T>
+void softmax_line(const T* s, T* o, int64_t len) {
   if constexpr (kLog) {
-    for (int64_t k = 0; k < len; ++k) total += double(std::exp(s[k] - m));
-    const double log_total = std::log(total);  // (x - max) is exact near the max; subtract log(sum) in double
-    for (int64_t k = 0; k < len; ++k) o[k] = T(double(s[k] - m) - log_total);
+    double st[2];
+    line_stats(s, len, st);
+    for (int64_t k = 0; k < len; ++k) o[k] = log_softmax_of(s[k], st);
   } else {
+    T m = -std::numeric_limits<T>::infinity();
+    for (int64_t k = 0; k < len; ++k) m = nan_max(m, s[k]);
+    double total = 0;
     for (int64_t k = 0; k < len; ++k) {
       o[k] = std::exp(s[k] - m);
       total += double(o[k]);
@@ -86,18 +106,6 @@ void softmax_lines(const T* src, T* dst, int64_t pre, int64_t len, int64_t post)
   });
 }
 
-// A line's max and the log of its sum of exp(x - max), as softmax_line<true> computes them (the max is exact in
-// double, so the backward recovers it bit for bit).
-template <typename T>
-void line_stats(const T* s, int64_t len, double* st) {
-  T m = -std::numeric_limits<T>::infinity();
-  for (int64_t k = 0; k < len; ++k) m = nan_max(m, s[k]);
-  double total = 0;
-  for (int64_t k = 0; k < len; ++k) total += double(std::exp(s[k] - m));
-  st[0] = double(m);
-  st[1] = std::log(total);
-}
-
 }  // namespace
 
 int64_t cross_entropy(const backend::CrossEntropyGeom& g, const Tensor& loss, const Tensor& stats, const Tensor& x,
@@ -120,8 +128,7 @@ int64_t cross_entropy(const backend::CrossEntropyGeom& g, const Tensor& loss, co
         out[r] = 0;
         return;
       }
-      // -log_softmax at the target, rounded as softmax_line<true> rounds it.
-      out[r] = -scalar_t(double(line[t[r]] - scalar_t(st[2 * r])) - st[2 * r + 1]);
+      out[r] = -log_softmax_of(line[t[r]], st + 2 * r);
     });
   });
   return kept;
@@ -144,10 +151,8 @@ void cross_entropy_backward(const backend::CrossEntropyGeom& g, double scale, co
         return;
       }
       const auto s = scalar_t(scale * double(gl[per_line ? r : 0]));
-      const auto m = scalar_t(st[2 * r]);
-      const double log_total = st[2 * r + 1];
       for (int64_t k = 0; k < g.classes; ++k) {
-        const scalar_t p = std::exp(scalar_t(double(line[k] - m) - log_total));  // softmax, via log_softmax's bits
+        const scalar_t p = std::exp(log_softmax_of(line[k], st + 2 * r));  // softmax, via log_softmax's bits
         o[k] = s * (k == t[r] ? p - scalar_t(1) : p);
       }
     });
